@@ -1,0 +1,120 @@
+"""The `policybot` command: a thin argparse layer over functions that do the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from handlers.engine import Engine
+from handlers.replies import Person
+from knowledge.matcher import Match
+from knowledge.school import Knowledge, load_knowledge
+
+from bot.settings import Settings
+
+
+def match_to_json(match: Match) -> dict:
+    """The `ask --json` contract of design.md: keep these keys and types stable."""
+    answer = None
+    if match.answered:
+        answer = match.entry.answer if match.entry else match.quote
+    return {
+        "question": match.question,
+        "answered": match.answered,
+        "section": match.section,
+        "title": match.title,
+        "answer": answer,
+        "confidence": match.confidence,
+        "alternatives": [
+            {"section": a.section, "title": a.title, "confidence": a.confidence}
+            for a in match.alternatives
+            if a.section != match.section
+        ] if match.answered else [],
+        "action": match.action,
+    }
+
+
+def _knowledge(settings: Settings) -> Knowledge:
+    return load_knowledge(settings.school_dir)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge = _knowledge(settings)
+    matcher = knowledge.matcher
+    if args.question == "-":
+        out = sys.stdout
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            match = matcher.match(question)
+            if args.json:
+                out.write(json.dumps(match_to_json(match), ensure_ascii=False) + "\n")
+            else:
+                out.write(_plain(knowledge, match) + "\n\n")
+            out.flush()
+        return 0
+    match = matcher.match(args.question)
+    if args.json:
+        print(json.dumps(match_to_json(match), ensure_ascii=False))
+    else:
+        print(_plain(knowledge, match))
+    return 0
+
+
+def _plain(knowledge: Knowledge, match: Match) -> str:
+    from handlers.qa import reply_to_match
+
+    return reply_to_match(knowledge, match).text
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_chat
+
+    engine = Engine(_knowledge(settings))
+    run_chat(engine, Person(id=f"local:{args.user}", role="parent"))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.evaluation import evaluate, format_report, load_questions
+
+    scores = evaluate(_knowledge(settings).matcher, load_questions(Path(args.file)))
+    if args.json:
+        print(json.dumps([s.summary() for s in scores], indent=2))
+    else:
+        print(format_report(scores))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policybot",
+        description="Answers questions from a school's policies and routes concerns.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer one question, or one per stdin line with '-'")
+    ask.add_argument("question", help="the question, or '-' to read one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--user", default="parent", help="who is talking (default: parent)")
+    chat.set_defaults(func=cmd_chat)
+
+    ev = commands.add_parser("eval", help="score answers on a labelled .jsonl question file")
+    ev.add_argument("file", help="questions in the shared/eval format")
+    ev.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ev.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args, Settings())
+    except (ValueError, OSError) as error:  # config and data errors: one clear line
+        print(f"policybot: {error}", file=sys.stderr)
+        return 2

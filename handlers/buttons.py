@@ -1,0 +1,47 @@
+"""Button data: short, versioned, validated. Telegram allows 64 bytes of callback data and
+anyone can forge it, so every press is parsed back against a strict grammar."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = "1"
+_SAFE_ARG = re.compile(r"^[A-Za-z0-9._-]{1,24}$")
+# action -> how many arguments it takes
+ACTIONS: dict[str, int] = {
+    "menu": 0,
+    "policy": 0,
+    "ask": 0,
+    "concern": 0,
+    "report": 0,
+    "sec": 2,  # section number, page
+    "contact": 0,
+}
+
+
+@dataclass(frozen=True)
+class Press:
+    action: str
+    args: tuple[str, ...]
+
+
+def encode(action: str, *args: str | int) -> str:
+    """Build button data; raises ValueError for anything decode() would refuse."""
+    data = ":".join((VERSION, action, *map(str, args)))
+    if decode(data) is None:
+        raise ValueError(f"invalid button data {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Press | None:
+    """The press the data stands for, or None when it is stale, unknown or forged."""
+    if not data or len(data.encode("utf-8")) > 64:
+        return None
+    version, _, rest = data.partition(":")
+    if version != VERSION:
+        return None
+    action, *args = rest.split(":")
+    if ACTIONS.get(action) != len(args) or not all(_SAFE_ARG.match(a) for a in args):
+        return None
+    return Press(action, tuple(args))

@@ -1,0 +1,114 @@
+"""The question-and-answer flow: a message in, an answer, a "did you mean" or a polite
+decline out, always with a way on (read the section, ask a person, raise a concern)."""
+
+from __future__ import annotations
+
+from knowledge.matcher import ANSWER_AT, MAX_MESSAGE_CHARS, Match
+from knowledge.policy import Section
+from knowledge.school import Knowledge
+
+from handlers import buttons
+from handlers.replies import Button, Reply
+from handlers.templates import render
+
+SECTION_PAGE_CHARS = 1500
+
+
+def _way_on(match: Match) -> list[Button]:
+    extra = []
+    if match.action == "concern":
+        extra.append(Button("Raise a concern", buttons.encode("concern")))
+    elif match.action == "report":
+        extra.append(Button("Report an online incident", buttons.encode("report")))
+    return [
+        *extra,
+        Button("Ask something else", buttons.encode("ask")),
+        Button("Ask a person", buttons.encode("contact")),
+    ]
+
+
+def _section_button(section: Section, label: str | None = None) -> Button:
+    return Button(label or f"{section.number} {section.title}",
+                  buttons.encode("sec", section.number, 1))
+
+
+def reply_to_match(knowledge: Knowledge, match: Match) -> Reply:
+    """Turn the matcher's verdict into the reply a person sees."""
+    policy = knowledge.policy
+    if match.outcome == "decline":
+        return Reply(
+            render(
+                "decline",
+                policy_title=policy.title,
+                topic=match.excluded.topic if match.excluded else None,
+                pointer=match.excluded.pointer if match.excluded else None,
+                sections=[s for s in policy.sections if "." not in s.number],
+                contact=knowledge.school.contact,
+            ),
+            tuple(_way_on(match)),
+        )
+    if match.outcome == "clarify":
+        return Reply(
+            render("clarify", policy_title=policy.title, alternatives=match.alternatives),
+            tuple(
+                _section_button(policy.section(alt.section)) for alt in match.alternatives
+            ) + tuple(_way_on(match)),
+        )
+    section = policy.section(match.section or "")
+    return Reply(
+        render(
+            "answer",
+            answer=match.entry.answer if match.entry else None,
+            quote=match.quote,
+            section=section,
+            confidence=match.confidence,
+            sure_at=ANSWER_AT + 0.15,
+            action=match.action,
+        ),
+        (_section_button(section, f"Read section {section.number} in full"), *_way_on(match)),
+    )
+
+
+def answer_question(knowledge: Knowledge, text: str) -> list[Reply]:
+    """Answer one typed question; an over-long one is answered from its start, and says so."""
+    replies = []
+    if len(text) > MAX_MESSAGE_CHARS:
+        replies.append(Reply(render("too_long", limit=MAX_MESSAGE_CHARS)))
+    replies.append(reply_to_match(knowledge, knowledge.matcher.match(text)))
+    return replies
+
+
+def _pages(section: Section) -> list[str]:
+    """Split a section at block boundaries into pages a phone screen can take."""
+    pages: list[str] = [""]
+    for block in section.blocks:
+        if pages[-1] and len(pages[-1]) + len(block.text) > SECTION_PAGE_CHARS:
+            pages.append("")
+        pages[-1] = f"{pages[-1]}\n\n{block.text}".strip()
+    return pages
+
+
+def show_section(knowledge: Knowledge, number: str, page: int) -> Reply | None:
+    """One page of a section with paging buttons, or None if the section does not exist."""
+    try:
+        section = knowledge.policy.section(number)
+    except KeyError:
+        return None
+    pages = _pages(section)
+    if not 1 <= page <= len(pages):
+        return None
+    nav = []
+    if page > 1:
+        nav.append(Button("◀ Previous part", buttons.encode("sec", number, page - 1)))
+    if page < len(pages):
+        nav.append(Button("Next part ▶", buttons.encode("sec", number, page + 1)))
+    text = render("section", section=section, page=page, pages=len(pages), body=pages[page - 1])
+    return Reply(text, (*nav, Button("Ask a question", buttons.encode("ask")),
+                        Button("All sections", buttons.encode("policy"))))
+
+
+def policy_index(knowledge: Knowledge) -> Reply:
+    return Reply(
+        render("policy_index", policy_title=knowledge.policy.title),
+        tuple(_section_button(section) for section in knowledge.policy.sections),
+    )

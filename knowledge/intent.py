@@ -1,0 +1,56 @@
+"""Spot what someone wants to *do*, independent of which section answers them: raise a
+concern or complaint, or report an online incident that has happened."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.normalise import clean_text
+
+_CONCERN = re.compile(
+    r"\b(complain\w*|complaint|raise (a |an |my )?(concern|issue|worry)|make a complaint|"
+    r"not happy|unhappy|fed up|disappointed|(who|where) (do|should|can) i (go|speak|talk|turn|"
+    r"tell|complain|raise|report)|speak to (the |someone|somebody)|i am worried|im worried|"
+    r"i'm worried|worried about|concerned about|have a concern|got a concern|escalate|"
+    r"appeal|chair of governors)\b"
+)
+
+_INCIDENT_VERB = re.compile(
+    r"\b(posted|posting|put up|putting up|shared|sharing|uploaded|uploading|sent|sending|"
+    r"keeps? (posting|sending|saying|putting|leaving|commenting|messaging|slagging)|"
+    r"has been|have been|is being|are being|getting|received|made a fake|set up a fake|"
+    r"commented|saying|said|spreading|slagging|threaten\w*|harass\w*|impersonat\w*)\b"
+)
+_INCIDENT_OBJECT = re.compile(
+    r"\b(photo\w*|pic\w*|picture\w*|video\w*|vid\w*|image\w*|lies|rumou?rs?|comments?|"
+    r"messages?|posts?|abuse|abusive|nasty|horrible|threats?|fake (account|profile|page|"
+    r"instagram|facebook|tiktok)|account|screenshots?|about me|about my|of my)\b"
+)
+_INCIDENT_PLACE = re.compile(
+    r"\b(online|facebook|fb|instagram|insta|tiktok|snapchat|whatsapp|twitter|x|youtube|"
+    r"group chat|social media|internet|messenger|discord|roblox|website|page)\b"
+)
+_INCIDENT_DIRECT = re.compile(
+    r"\b(cyber ?bull\w*|being bullied online|bullied online|bullying online|fake account|"
+    r"fake profile|impersonat\w*|trolled|trolling|harass\w*|report (an |a )?(incident|post|"
+    r"photo|video|account|abuse|comment))\b"
+)
+_HYPOTHETICAL = re.compile(r"\b(can i|am i allowed|is it ok|could i|may i|should i post)\b")
+
+
+def detect_action(text: str) -> str | None:
+    """'report' for a described online incident, 'concern' for a wish to raise a concern
+    or complaint, else None. Incidents win: they are the more urgent route."""
+    clean = clean_text(text)
+    if _INCIDENT_DIRECT.search(clean):
+        return "report"
+    if (
+        _INCIDENT_VERB.search(clean)
+        and _INCIDENT_OBJECT.search(clean)
+        and _INCIDENT_PLACE.search(clean)
+        and not _HYPOTHETICAL.search(clean)
+    ):
+        return "report"
+    if _CONCERN.search(clean):
+        return "concern"
+    return None
