@@ -13,6 +13,8 @@ from handlers.replies import Person
 from knowledge.matcher import Match
 from knowledge.school import Knowledge, load_knowledge
 
+from storage.db import open_database
+
 from bot.settings import Settings
 
 
@@ -72,7 +74,7 @@ def _plain(knowledge: Knowledge, match: Match) -> str:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_chat
 
-    engine = Engine(_knowledge(settings))
+    engine = Engine(_knowledge(settings), open_database(settings.db_path))
     run_chat(engine, Person(id=f"local:{args.user}", role="parent"))
     return 0
 

@@ -17,6 +17,7 @@ ACTIONS: dict[str, int] = {
     "report": 0,
     "sec": 2,  # section number, page
     "contact": 0,
+    "fb": 2,  # logged question id, "up" | "down"
 }
 
 

@@ -6,6 +6,8 @@ same everywhere."""
 from __future__ import annotations
 
 from knowledge.school import Knowledge
+from sqlite_utils import Database
+from storage.questions import record_feedback
 
 from handlers import buttons, qa
 from handlers.replies import Button, Incoming, Person, Reply
@@ -27,8 +29,9 @@ MEDIA_NAMES = {
 
 
 class Engine:
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, db: Database) -> None:
         self.knowledge = knowledge
+        self.db = db
 
     # -- entry point ------------------------------------------------------------------------
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:
@@ -42,7 +45,7 @@ class Engine:
             return [Reply(render("empty"))]
         if text.startswith("/"):
             return self._command(person, text)
-        return qa.answer_question(self.knowledge, text)
+        return qa.answer_question(self.knowledge, self.db, text)
 
     # -- menus ------------------------------------------------------------------------------
     def _menu_buttons(self) -> tuple[Button, ...]:
@@ -103,6 +106,13 @@ class Engine:
             return [Reply(render("contact", **context), self._menu_buttons())]
         if press.action in ("concern", "report"):
             return [Reply(render("coming_soon", flow=press.action, **context))]
+        if press.action == "fb":
+            question_id, verdict = press.args
+            if question_id.isdigit() and verdict in ("up", "down") and record_feedback(
+                self.db, int(question_id), helpful=verdict == "up"
+            ):
+                return [Reply(render("feedback_thanks", helpful=verdict == "up"))]
+            return [Reply(render("button_expired"), self._menu_buttons())]
         number, page = press.args
         reply = qa.show_section(self.knowledge, number, int(page)) if page.isdigit() else None
         return [reply] if reply else [Reply(render("button_expired"), self._menu_buttons())]

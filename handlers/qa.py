@@ -6,6 +6,8 @@ from __future__ import annotations
 from knowledge.matcher import ANSWER_AT, MAX_MESSAGE_CHARS, Match
 from knowledge.policy import Section
 from knowledge.school import Knowledge
+from sqlite_utils import Database
+from storage.questions import log_question
 
 from handlers import buttons
 from handlers.replies import Button, Reply
@@ -32,7 +34,13 @@ def _section_button(section: Section, label: str | None = None) -> Button:
                   buttons.encode("sec", section.number, 1))
 
 
-def reply_to_match(knowledge: Knowledge, match: Match) -> Reply:
+def _feedback(question_id: int) -> tuple[Button, ...]:
+    return (Button("👍 Helpful", buttons.encode("fb", question_id, "up")),
+            Button("👎 Not helpful", buttons.encode("fb", question_id, "down")))
+
+
+def reply_to_match(knowledge: Knowledge, match: Match,
+                   feedback: tuple[Button, ...] = ()) -> Reply:
     """Turn the matcher's verdict into the reply a person sees."""
     policy = knowledge.policy
     if match.outcome == "decline":
@@ -45,7 +53,7 @@ def reply_to_match(knowledge: Knowledge, match: Match) -> Reply:
                 sections=[s for s in policy.sections if "." not in s.number],
                 contact=knowledge.school.contact,
             ),
-            tuple(_way_on(match)),
+            (*_way_on(match), *feedback),
         )
     if match.outcome == "clarify":
         return Reply(
@@ -65,16 +73,20 @@ def reply_to_match(knowledge: Knowledge, match: Match) -> Reply:
             sure_at=ANSWER_AT + 0.15,
             action=match.action,
         ),
-        (_section_button(section, f"Read section {section.number} in full"), *_way_on(match)),
+        (_section_button(section, f"Read section {section.number} in full"), *_way_on(match),
+         *feedback),
     )
 
 
-def answer_question(knowledge: Knowledge, text: str) -> list[Reply]:
-    """Answer one typed question; an over-long one is answered from its start, and says so."""
+def answer_question(knowledge: Knowledge, db: Database, text: str) -> list[Reply]:
+    """Answer one typed question and log it (anonymously) for the knowledge-gap report;
+    an over-long one is answered from its start, and says so."""
     replies = []
     if len(text) > MAX_MESSAGE_CHARS:
         replies.append(Reply(render("too_long", limit=MAX_MESSAGE_CHARS)))
-    replies.append(reply_to_match(knowledge, knowledge.matcher.match(text)))
+    match = knowledge.matcher.match(text)
+    question_id = log_question(db, text, match.outcome, match.section, match.confidence)
+    replies.append(reply_to_match(knowledge, match, _feedback(question_id)))
     return replies
 
 
