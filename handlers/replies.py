@@ -27,10 +27,23 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file someone sent (a screenshot, a document), as the transport delivered it."""
+
+    kind: str  # "photo" | "document" | "video" | ...
+    file_id: str  # the transport's own id (Telegram file_id), kept for re-sending
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    data: bytes | None = None  # the content, when the transport downloaded it
+
+
+@dataclass(frozen=True)
 class Incoming:
-    """One thing a person sent: text, a button press, or something we cannot read."""
+    """One thing a person sent: text, a button press, a file, or something we cannot read."""
 
     text: str | None = None
     button: str | None = None
-    media: str | None = None  # "photo", "sticker", "voice", ... when not text
+    media: str | None = None  # "photo", "sticker", "voice", ... when not plain text
+    attachments: tuple[Attachment, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
