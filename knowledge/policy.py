@@ -169,24 +169,42 @@ def _facts(preamble: list[str]) -> dict[str, str]:
     return facts
 
 
+def _heading_chain(
+    candidates: list[tuple[int, tuple[str, str]]], lines: list[str]
+) -> list[tuple[int, str, str]]:
+    """Headings in ascending number order from the first candidate; a numbered line out of
+    order is text, not a heading."""
+    chain: list[tuple[int, str, str]] = []
+    for i, (number, title) in candidates:
+        if not chain or _number_key(number) > _number_key(chain[-1][1]):
+            chain.append((i, number, title))
+    return chain
+
+
+def _sections_with_text(chain: list[tuple[int, str, str]], lines: list[str]) -> int:
+    ends = [i for i, _, _ in chain[1:]] + [len(lines)]
+    heading_lines = {i for i, _, _ in chain}
+    return sum(
+        any(lines[j] and j not in heading_lines and not _heading(lines[j])
+            for j in range(i + 1, end))
+        for (i, _, _), end in zip(chain, ends, strict=True)
+    )
+
+
 def parse_policy(text: str) -> Policy:
     """Parse policy text into sections; raises PolicyFormatError if none are found."""
     lines = [_clean_line(line) for line in text.splitlines()]
     headers = _running_headers(lines)
     lines = [line for line in lines if line not in headers]
     candidates = [(i, h) for i, line in enumerate(lines) if (h := _heading(line))]
-    firsts = [i for i, (number, _) in candidates if number == "1"]
-    if not firsts:
+    starts = [k for k, (_, (number, _)) in enumerate(candidates) if number == "1"]
+    if not starts:
         raise PolicyFormatError("no numbered section '1' found")
-    start = firsts[-1]  # a contents list repeats the headings before the body starts
-
-    heads: list[tuple[int, str, str]] = []
-    for i, (number, title) in candidates:
-        if i < start:
-            continue
-        if heads and _number_key(number) <= _number_key(heads[-1][1]):
-            continue  # a numbered line out of order is text, not a heading
-        heads.append((i, number, title))
+    # A contents list repeats the headings with nothing under them: the body is the chain
+    # of ascending headings, from some "1", with the most headings that have text under them.
+    heads = max((_heading_chain(candidates[k:], lines) for k in starts),
+                key=lambda chain: _sections_with_text(chain, lines))
+    start = heads[0][0]
 
     sections = []
     for k, (i, number, title) in enumerate(heads):

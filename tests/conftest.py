@@ -1,0 +1,60 @@
+"""Shared fixtures: the shipped knowledge (built once), a fresh database, and a `chat`
+that talks to the core the way a person would, with no transport in between."""
+
+from __future__ import annotations
+
+import pytest
+from handlers.engine import Engine
+from handlers.replies import Incoming, Person, Reply
+from knowledge.school import Knowledge, load_knowledge
+from storage.db import open_database
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_database(tmp_path / "policybot.db")
+
+
+@pytest.fixture
+def engine(knowledge, db) -> Engine:
+    return Engine(knowledge, db)
+
+
+class Chat:
+    """One person talking to the engine: send text, press buttons by label."""
+
+    def __init__(self, engine: Engine, person: Person) -> None:
+        self.engine = engine
+        self.person = person
+        self.last: list[Reply] = []
+
+    def send(self, text: str | None = None, **incoming) -> list[Reply]:
+        self.last = self.engine.handle(self.person, Incoming(text=text, **incoming))
+        return self.last
+
+    def press(self, label: str) -> list[Reply]:
+        """Press the button whose label contains `label` in the latest replies."""
+        for reply in reversed(self.last):
+            for button in reply.buttons:
+                if label.casefold() in button.label.casefold():
+                    return self.send(button=button.data)
+        offered = [b.label for r in self.last for b in r.buttons]
+        raise AssertionError(f"no button like {label!r}; offered {offered}")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.last)
+
+    @property
+    def labels(self) -> list[str]:
+        return [button.label for reply in self.last for button in reply.buttons]
+
+
+@pytest.fixture
+def chat(engine) -> Chat:
+    return Chat(engine, Person(id="test:parent-1", role="parent", name="Sam"))
