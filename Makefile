@@ -26,6 +26,7 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/policybot eval tests/data/dev_questions.jsonl
+	$(BIN)/policybot eval tests/data/heldout_questions.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -16,7 +16,7 @@ SYNONYMS: dict[str, str] = {
     "tweeted": "x post", "tweeting": "x post", "retweet": "x post", "retweets": "x post",
     "wa": "whatsapp", "whatsap": "whatsapp", "watsapp": "whatsapp", "whatapp": "whatsapp",
     "whats": "whatsapp", "yt": "youtube", "snap": "snapchat", "snapchats": "snapchat",
-    "tik": "tiktok", "tiktoks": "tiktok", "linked": "linkedin",
+    "tik": "tiktok", "tiktoks": "tiktok",
     "socials": "social media", "sm": "social media",
     # pictures and video
     "pic": "photo", "pics": "photo", "piccy": "photo", "pix": "photo", "picture": "photo",
@@ -64,8 +64,37 @@ SYNONYMS: dict[str, str] = {
     "friend": "friend", "friends": "friend", "befriend": "friend", "follow": "follow",
     "following": "follow", "follows": "follow", "followed": "follow", "followers": "follow",
     "follower": "follow",
-    "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
-    "coz": "because", "cos": "because", "bc": "because", "abt": "about",
+    "achievements": "achievement", "win": "achievement", "won": "achievement",
+    "winning": "achievement", "trophy": "achievement", "cup": "achievement",
+    "medal": "achievement", "medals": "achievement", "award": "achievement",
+    "awards": "achievement", "champion": "achievement", "champions": "achievement",
+    "certificate": "achievement",
+    "linked": "link", "links": "link", "related": "link", "connected": "link", "tie": "link",
+    "tied": "link", "ties": "link",
+    "delete": "remove", "deleted": "remove", "deleting": "remove", "removed": "remove",
+    "removing": "remove",
+    "reply": "comment", "replies": "comment", "replied": "comment", "comments": "comment",
+    "commented": "comment",
+    "anon": "anonymous", "anonymously": "anonymous", "alias": "anonymous",
+    "pseudonym": "anonymous", "username": "name",
+    "locked": "private", "privately": "private",
+    "mate": "friend", "mates": "friend", "pal": "friend", "pals": "friend",
+    "sponsor": "donation", "sponsored": "donation", "sponsorship": "donation",
+    "fundraising": "donation", "fundraiser": "donation", "donate": "donation",
+    "donations": "donation", "justgiving": "donation", "gofundme": "donation",
+    "dm": "message", "dms": "message", "pm": "message", "messaging": "message",
+    "messages": "message", "messaged": "message", "texting": "message", "text": "message",
+    "texts": "message", "messenger": "message", "chat": "message", "chatting": "message",
+    "lies": "false", "lying": "false", "untrue": "false", "rumour": "false",
+    "rumours": "false", "rumor": "false", "rumors": "false", "fictitious": "false",
+    "purpose": "aim", "aims": "aim", "objective": "aim", "objectives": "aim", "goal": "aim",
+    "goals": "aim", "rationale": "aim",
+    "upset": "unhappy", "annoyed": "unhappy", "disappointed": "unhappy", "angry": "unhappy",
+    "furious": "unhappy", "dissatisfied": "unhappy", "livid": "unhappy",
+    "talk": "speak", "speaking": "speak", "contact": "speak", "contacting": "speak",
+    "approach": "speak",
+    "sacked": "dismiss", "fired": "dismiss", "sack": "dismiss", "dismissal": "dismiss",
+    "dismissed": "dismiss",
     "yr": "year", "y1": "year", "y2": "year", "y3": "year", "y4": "year", "y5": "year",
     "y6": "year", "yr1": "year",
 }
@@ -80,20 +109,45 @@ another such only own same than then now up down out off again further once more
 many lot lots get got getting go going gone im ive id dont doesnt didnt isnt arent wasnt
 wont cant couldnt wouldnt shouldnt thats whats theres hi hello hey thanks please ok honestly
 basically like bit one ones thing things something anything someone anyone know think want
-wanted need tell say said still even let lets well sure yeah oh ah um
+wanted need tell say said still even let lets well sure yeah oh ah um someones everyones
+find mean means place keep keeps goes way start starting problem become try trying next
+before left right totally quick quicker last week today yesterday tomorrow fine happen
+happens happened come came comes back big little new old great lovely ask asked asking
+quite probably maybe guess wondering wonder awkward ever u ur pls plz thx coz cos bc abt
 """.split())
+
+# Multi-word spellings and idioms that would otherwise mislead word matching.
+PHRASES: dict[str, str] = {
+    "whats app": "whatsapp", "face book": "facebook",
+    "you tube": "youtube", "tik tok": "tiktok", "snap chat": "snapchat",
+    "head teacher": "headteacher", "head of school": "headteacher",
+    "made up name": "alias", "fake name": "alias", "different name": "alias",
+    "set the record straight": "engage", "get involved": "engage",
+    "not happy": "unhappy", "fed up": "unhappy",
+    "head round": "understand", "head around": "understand",
+    "group chat": "groupchat", "group chats": "groupchat", "screen shot": "screenshot",
+    "screen shots": "screenshot", "screen print": "screenshot", "screen prints": "screenshot",
+    "e safety": "esafety", "online safety": "esafety",
+    "follow request": "friend request", "follow requests": "friend request",
+}
+_PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len,
+                                                                     reverse=True)) + r")\b")
 
 _EMOJI_AND_SYMBOLS = re.compile(r"[^\w\s@#'&]", re.UNICODE)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def _stem(token: str) -> str:
-    """Very light English suffix stripping, enough to meet plural and tense forms."""
-    if len(token) <= 4 or token.isdigit():
+    """Very light English suffix stripping, enough to meet plural and tense forms
+    ("putting" -> "put", "policies" -> "policy"); "class" and "anonymous" stay whole."""
+    if len(token) <= 4 or token.isdigit() or token.endswith(("ss", "us", "is")):
         return token
     for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
-            return token[: -len(suffix)] + replacement
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            stem = token[: -len(suffix)] + replacement
+            if suffix in ("ing", "ed") and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                stem = stem[:-1]  # doubled consonant: "putting" -> "put"
+            return stem
     return token
 
 
@@ -106,7 +160,8 @@ def clean_text(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _canonical(word: str) -> tuple[str, ...]:
+def canonical(word: str) -> tuple[str, ...]:
+    """The canonical token(s) one typed word stands for."""
     mapped = SYNONYMS.get(word)
     if mapped is None:
         stemmed = _stem(word)
@@ -114,14 +169,15 @@ def _canonical(word: str) -> tuple[str, ...]:
     return tuple(mapped.split())
 
 
-def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
+def words(text: str) -> list[str]:
+    """The content words of `text` as typed (cleaned, idioms rewritten, no stopwords)."""
+    text = _PHRASE.sub(lambda found: PHRASES[found.group(1)], clean_text(text))
+    return [word for word in _WORD.findall(text) if word not in STOPWORDS]
+
+
+def tokens(text: str) -> list[str]:
     """Canonical content tokens of `text`, in order."""
-    out: list[str] = []
-    for word in _WORD.findall(clean_text(text)):
-        if not keep_stopwords and word in STOPWORDS:
-            continue
-        out.extend(_canonical(word))
-    return out
+    return [token for word in words(text) for token in canonical(word)]
 
 
 def normalise(text: str) -> str:
