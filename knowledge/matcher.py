@@ -30,6 +30,8 @@ MIN_CORRECTED = 5
 TYPO_CUTOFF = 85
 # Matched evidence (summed IDF) at which a match counts as well supported.
 EVIDENCE_SCALE = 4.0
+# At most this many documents are scored per message (see Matcher._candidates).
+CANDIDATE_CAP = 3000
 # The whole-vocabulary (BM25) score's share of an owner's final score, and its parameters.
 PROFILE_WEIGHT = 0.6
 # How much a word the knowledge base has never seen weighs in a message (cf. IDF 0.8..6).
@@ -140,7 +142,6 @@ class Matcher:
         self._finish_index()
         self._vocabulary = sorted(w for w in self._typed if len(w) >= MIN_CORRECTED
                                   and all(t in self._index.idf for t in canonical(w)))
-        self._texts = [doc.text for doc in self._index.docs]
 
     # -- building ---------------------------------------------------------------------------
     def _add(self, owner: Entry | OutOfScope | Passage, text: str, weight: float) -> None:
@@ -192,14 +193,22 @@ class Matcher:
         mass = sum(self._index.idf[w] for w in set(found)) + UNKNOWN_WEIGHT * len(unknown)
         return found, mass or 1.0
 
+    def _candidates(self, query: set[str]) -> dict[int, float]:
+        """Documents sharing a word with the query, with their summed IDF overlap.
+        Candidates come from the rarest words first and stop at CANDIDATE_CAP, so a common
+        word in a large knowledge base cannot make every message touch every document."""
+        index = self._index
+        pool: set[int] = set()
+        for word in sorted(query, key=index.idf.__getitem__, reverse=True):
+            postings = index.postings[word]
+            if pool and len(pool) + len(postings) > CANDIDATE_CAP:
+                break
+            pool.update(postings[:CANDIDATE_CAP])
+        return {i: sum(index.idf[w] for w in query & index.docs[i].tokens) for i in pool}
+
     def _scores(self, words: list[str], query_mass: float) -> dict[int, float]:
         index = self._index
-        query = set(words)
-        overlap: dict[int, float] = defaultdict(float)
-        for word in query:
-            weight = index.idf[word]
-            for i in index.postings[word]:
-                overlap[i] += weight
+        overlap = self._candidates(set(words))
         if not overlap:
             return {}
         text = " ".join(words)
