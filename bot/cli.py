@@ -79,6 +79,12 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram import run_bot
+
+    return run_bot(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.evaluation import evaluate, format_report, load_questions
 
@@ -105,6 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--user", default="parent", help="who is talking (default: parent)")
     chat.set_defaults(func=cmd_chat)
+
+    run = commands.add_parser("run", help="run the Telegram bot (long polling by default)")
+    run.add_argument("--webhook-url", metavar="URL",
+                     help="receive updates by webhook at this public https URL instead of "
+                          "polling (secret from TELEGRAM_WEBHOOK_SECRET, else random)")
+    run.add_argument("--listen", default="127.0.0.1", metavar="ADDRESS",
+                     help="webhook mode: the address to listen on (default: 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8443,
+                     help="webhook mode: the port to listen on (default: 8443)")
+    run.set_defaults(func=cmd_run)
 
     ev = commands.add_parser("eval", help="score answers on a labelled .jsonl question file")
     ev.add_argument("file", help="questions in the shared/eval format")

@@ -25,6 +25,7 @@ MEDIA_NAMES = {
     "contact": "contact cards",
     "animation": "GIFs",
     "poll": "polls",
+    "edited": "edited messages",  # the not_text template words this case itself
 }
 
 

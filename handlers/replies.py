@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 class Button:
     label: str
     data: str  # encoded by handlers.buttons; validated again when pressed
+    url: str | None = None  # a link button (e.g. a deep link to a private chat): opens, no press
 
 
 @dataclass(frozen=True)

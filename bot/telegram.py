@@ -1,0 +1,506 @@
+"""`policybot run`: the Telegram adapter. It turns each update into one call on the core
+(`Engine.handle`) and renders the replies; no policy logic and no wording live here.
+
+The only module (with bot/telegram_render.py) that imports `telegram`."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+import secrets
+import signal
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import (
+    Bot,
+    BotCommand,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.settings import Settings
+from bot.telegram_render import is_section_page, keyboard, split_text, to_html
+from handlers import buttons
+from handlers.engine import Engine
+from handlers.replies import Attachment, Button, Incoming, Person, Reply
+from handlers.templates import render
+
+logger = logging.getLogger(__name__)
+
+TOKEN_FORMAT = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+# What a group may use: asking about the policy. Every other command or button (concerns,
+# reports, cases, any flow's steps) shows or collects personal data, so in a group it gets a
+# link to a private chat instead; these three get a deep link straight into their flow.
+GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
+GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb"})
+DEEP_LINKS = frozenset({"concern", "report", "mycases"})
+# Files the Bot API lets a bot download (its cloud servers stop at 20 MB).
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+_COMMAND = re.compile(
+    r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<target>[A-Za-z0-9_]+))?(?P<rest>.*)$", re.DOTALL)
+_FILE_KINDS = ("animation", "document", "video", "audio", "voice", "video_note")
+_OTHER_KINDS = ("sticker", "contact", "poll", "dice", "game", "story")
+
+
+class TelegramConfigError(ValueError):
+    """The token or the Bot API address is missing or wrong: reported in one line."""
+
+
+def check_token(token: str | None) -> str:
+    """The token, stripped, or a one-line error that never repeats the token itself."""
+    token = (token or "").strip()
+    if not token:
+        raise TelegramConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env")
+    if not TOKEN_FORMAT.match(token):
+        raise TelegramConfigError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then at least "
+            "30 letters, digits, '_' or '-'); copy it again from @BotFather")
+    return token
+
+
+def api_urls(root: str) -> tuple[str, str]:
+    """PTB's base_url and base_file_url for the root of a Bot API server."""
+    root = root.strip().rstrip("/")
+    parsed = urlparse(root)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise TelegramConfigError(
+            f"TELEGRAM_API_BASE_URL must be an http(s) address such as http://127.0.0.1:8081, "
+            f"not {root!r}")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+# -- logging: the token never reaches a log ---------------------------------------------------
+class TokenRedactor(logging.Filter):
+    """Rewrites a log record so that no registered secret appears in its message, arguments
+    or traceback. Installed through the log record factory, so it sees every record of every
+    logger (httpx logs request URLs, and the URL holds the token)."""
+
+    MASK = "[REDACTED]"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, self.MASK)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        message = record.getMessage()
+        record.msg, record.args = self.redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+REDACTOR = TokenRedactor()
+_factory_installed = False
+
+
+def install_token_redaction(token: str) -> None:
+    """Redact `token` from every log record from now on; also quiet httpx, which logs each
+    request's URL at INFO."""
+    global _factory_installed
+    REDACTOR.secrets.add(token)
+    if not _factory_installed:
+        make_record = logging.getLogRecordFactory()
+
+        def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make_record(*args, **kwargs)
+            REDACTOR.filter(record)
+            return record
+
+        logging.setLogRecordFactory(redacting_factory)
+        _factory_installed = True
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# -- a polite per-chat limit ------------------------------------------------------------------
+@dataclass
+class ChatRateLimit:
+    """About `per_second` messages a second per chat, with a small burst. Over the limit the
+    chat is told once to slow down; later messages are dropped quietly until it recovers."""
+
+    per_second: float = 1.0
+    burst: int = 3
+    _chats: dict[int, tuple[float, float, bool]] = field(default_factory=dict)
+
+    def check(self, chat_id: int, now: float | None = None) -> str:
+        """"ok" to go ahead, "warn" to say slow down (once), "drop" to ignore."""
+        now = time.monotonic() if now is None else now
+        tokens, stamp, warned = self._chats.get(chat_id, (float(self.burst), now, False))
+        tokens = min(float(self.burst), tokens + (now - stamp) * self.per_second)
+        if tokens >= 1:
+            verdict, tokens, warned = "ok", tokens - 1, False
+        else:
+            verdict, warned = ("drop" if warned else "warn"), True
+        self._chats[chat_id] = (tokens, now, warned)
+        if len(self._chats) > 10_000:  # forget chats that have long recovered
+            self._chats = {k: v for k, v in self._chats.items() if now - v[1] < 60}
+        return verdict
+
+
+def bot_commands() -> list[BotCommand]:
+    """The command menu, from templates/bot_commands.txt.j2 ("command - description")."""
+    commands = []
+    for line in render("bot_commands").splitlines():
+        name, _, description = line.partition(" - ")
+        if name.strip() and description.strip():
+            commands.append(BotCommand(name.strip(), description.strip()))
+    return commands
+
+
+async def download_file(bot: Bot, file_id: str, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes:
+    """A sent file's bytes: getFile, then a GET on the Bot API's file URL."""
+    telegram_file = await bot.get_file(file_id)
+    if telegram_file.file_size and telegram_file.file_size > max_bytes:
+        raise ValueError(f"file is {telegram_file.file_size} bytes, over {max_bytes}")
+    return bytes(await telegram_file.download_as_bytearray())
+
+
+@dataclass(frozen=True)
+class _Command:
+    name: str
+    target: str | None
+    rest: str
+
+
+def _parse_command(text: str | None) -> _Command | None:
+    found = _COMMAND.match(text or "")
+    if not found:
+        return None
+    return _Command(found["name"].lower(), found["target"], found["rest"])
+
+
+def _media(message: Message) -> tuple[str, tuple[Attachment, ...]] | None:
+    """What kind of non-text message this is, with its files; None for service messages."""
+    if message.photo:
+        largest = message.photo[-1]
+        return "photo", (Attachment("photo", largest.file_id, None, "image/jpeg",
+                                    largest.file_size),)
+    for kind in _FILE_KINDS:  # animation first: a GIF also carries a document
+        sent = getattr(message, kind)
+        if sent:
+            return kind, (Attachment(kind, sent.file_id, getattr(sent, "file_name", None),
+                                     getattr(sent, "mime_type", None), sent.file_size),)
+    if message.location or message.venue:
+        return "location", ()
+    for kind in _OTHER_KINDS:
+        if getattr(message, kind, None):
+            return kind, ()
+    return None
+
+
+class TelegramAdapter:
+    """A handful of PTB handlers feeding one Engine."""
+
+    def __init__(self, engine: Engine, rate_limit: ChatRateLimit | None = None,
+                 download_attachments: bool = False) -> None:
+        self.engine = engine
+        self.rate_limit = rate_limit or ChatRateLimit()
+        self.download_attachments = download_attachments
+
+    def register(self, application: Application) -> None:
+        application.add_handler(
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited_message))
+        application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_error_handler(self.on_error)
+
+    # -- set-up -------------------------------------------------------------------------------
+    async def post_init(self, application: Application) -> None:
+        bot = application.bot
+        logger.info("running as @%s", bot.username)
+        try:
+            await bot.set_my_commands(bot_commands())
+        except TelegramError as error:  # optional: the bot works without the menu
+            logger.warning("could not set the command menu (%s); carrying on", error)
+
+    # -- updates ------------------------------------------------------------------------------
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat, user = update.message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or user.is_bot:
+            return
+        bot = context.bot
+        command = _parse_command(message.text)
+        if command and command.target and command.target.lower() != (bot.username or "").lower():
+            return  # /help@another_bot
+        group = chat.type in GROUP_CHATS
+        if chat.type == ChatType.CHANNEL or (group and not self._addressed(message, bot, command)):
+            return
+        incoming = self._incoming(message, bot, command, chat.type)
+        if incoming is None or not await self._admit(bot, chat.id):
+            return
+        quote = message.message_id if group else None
+        if group and command and command.name not in GROUP_COMMANDS:
+            await self._send(bot, chat.id, self._private_chat_link(bot, command.name), quote)
+            return
+        if self.download_attachments and incoming.attachments:
+            attachments = tuple([await self._with_data(bot, a) for a in incoming.attachments])
+            incoming = replace(incoming, attachments=attachments)
+        for reply in self.engine.handle(self._person(user), incoming):
+            await self._send(bot, chat.id, reply, quote)
+
+    async def on_edited_message(self, update: Update,
+                                context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.edited_message, update.effective_user
+        if message is None or user is None or message.chat.type != ChatType.PRIVATE:
+            return  # in a group, an edit is none of our business
+        if not await self._admit(context.bot, message.chat.id):
+            return
+        incoming = Incoming(media="edited", extra={"chat_type": message.chat.type})
+        for reply in self.engine.handle(self._person(user), incoming):
+            await self._send(context.bot, message.chat.id, reply)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()  # stops the button's spinner, whatever happens next
+        except BadRequest as error:
+            logger.info("could not answer callback query of update %s: %s",
+                        update.update_id, error)
+        chat, bot = update.effective_chat, context.bot
+        if chat is None or not await self._admit(bot, chat.id):
+            return
+        press = buttons.decode(query.data if isinstance(query.data, str) else None)
+        if chat.type in GROUP_CHATS and press and press.action not in GROUP_BUTTONS:
+            await self._send(bot, chat.id, self._private_chat_link(bot, press.action))
+            return
+        incoming = Incoming(button=query.data if isinstance(query.data, str) else "",
+                            extra={"chat_type": chat.type})
+        replies = self.engine.handle(self._person(query.from_user), incoming)
+        pressed = query.message if isinstance(query.message, Message) else None
+        if (press and press.action == "sec" and pressed and len(replies) == 1
+                and is_section_page(pressed.reply_markup, press.args[0])
+                and await self._edit(pressed, replies[0])):
+            return
+        for reply in replies:
+            await self._send(bot, chat.id, reply)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error("update %s failed", update_id, exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            return
+        try:
+            text = render("something_went_wrong", contact=self.engine.knowledge.school.contact)
+            await self._send(context.bot, chat.id, Reply(text))
+        except Exception:  # the error handler itself must never raise
+            logger.warning("could not tell chat of update %s about the error", update_id)
+
+    # -- helpers ------------------------------------------------------------------------------
+    @staticmethod
+    def _person(user: Any) -> Person:
+        return Person(id=f"tg:{user.id}", role="parent", name=user.first_name)
+
+    @staticmethod
+    def _addressed(message: Message, bot: Bot, command: _Command | None) -> bool:
+        """In a group: a command (not for another bot), a mention, or a reply to us."""
+        if command is not None:
+            return True
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot.id:
+            return True
+        kinds = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+        mentions = {**message.parse_entities(kinds), **message.parse_caption_entities(kinds)}
+        me = f"@{bot.username}".lower()
+        return any(
+            (entity.type == MessageEntity.MENTION and value.lower() == me)
+            or (entity.type == MessageEntity.TEXT_MENTION and entity.user is not None
+                and entity.user.id == bot.id)
+            for entity, value in mentions.items()
+        )
+
+    @staticmethod
+    def _without_mention(text: str | None, bot: Bot) -> str | None:
+        if text is None or not bot.username:
+            return text
+        stripped = re.sub(rf"(?<!\w)@{re.escape(bot.username)}\b", " ", text, flags=re.IGNORECASE)
+        return re.sub(r"^[\s,:;.-]+", "", stripped).strip() if stripped != text else text
+
+    def _incoming(self, message: Message, bot: Bot, command: _Command | None,
+                  chat_type: str) -> Incoming | None:
+        extra = {"chat_type": chat_type}
+        if message.forward_origin is not None:
+            extra["forwarded"] = "yes"
+        if command is not None:  # "/start@policy_bot concern" -> "/start concern"
+            rest = "" if chat_type in GROUP_CHATS else command.rest  # no deep links in groups
+            return Incoming(text=f"/{command.name}{rest}", extra=extra)
+        if message.text is not None:
+            return Incoming(text=self._without_mention(message.text, bot), extra=extra)
+        media = _media(message)
+        if media is None:
+            return None
+        kind, attachments = media
+        return Incoming(text=self._without_mention(message.caption, bot), media=kind,
+                        attachments=attachments, extra=extra)
+
+    @staticmethod
+    async def _with_data(bot: Bot, attachment: Attachment) -> Attachment:
+        if attachment.size and attachment.size > MAX_DOWNLOAD_BYTES:
+            return attachment
+        data = await download_file(bot, attachment.file_id)
+        return Attachment(attachment.kind, attachment.file_id, attachment.file_name,
+                          attachment.mime_type, attachment.size, data)
+
+    async def _admit(self, bot: Bot, chat_id: int) -> bool:
+        verdict = self.rate_limit.check(chat_id)
+        if verdict == "warn":
+            await self._send(bot, chat_id, Reply(render("slow_down")))
+        return verdict == "ok"
+
+    @staticmethod
+    def _private_chat_link(bot: Bot, flow: str) -> Reply:
+        """A link button that opens a private chat, straight into `flow` where it can."""
+        url = f"https://t.me/{bot.username}"
+        if flow in DEEP_LINKS:
+            url += f"?start={flow}"
+        return Reply(render("private_chat_only", flow=flow),
+                     (Button(render("private_chat_button"), "", url=url),))
+
+    async def _send(self, bot: Bot, chat_id: int, reply: Reply,
+                    quote: int | None = None) -> None:
+        """Send one reply: its text in chunks under Telegram's limit, the keyboard on the
+        last chunk, then any files it carries."""
+        chunks = split_text(reply.text)
+        markup = keyboard(reply.buttons)
+        for number, chunk in enumerate(chunks, 1):
+            await bot.send_message(
+                chat_id, to_html(chunk),
+                reply_markup=markup if number == len(chunks) else None,
+                reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
+                if quote and number == 1 else None,
+            )
+        for attachment in getattr(reply, "files", ()):
+            await self._send_file(bot, chat_id, attachment)
+
+    @staticmethod
+    async def _send_file(bot: Bot, chat_id: int, attachment: Any) -> None:
+        content = attachment.data if attachment.data is not None else attachment.file_id
+        if attachment.kind == "photo":
+            await bot.send_photo(chat_id, content)
+        else:
+            await bot.send_document(chat_id, content, filename=attachment.file_name)
+
+    @staticmethod
+    async def _edit(pressed: Message, reply: Reply) -> bool:
+        """Show `reply` in place of the pressed message; False when a new message is needed."""
+        chunks = split_text(reply.text)
+        if len(chunks) != 1 or getattr(reply, "files", ()):
+            return False
+        try:
+            await pressed.edit_text(to_html(chunks[0]), reply_markup=keyboard(reply.buttons))
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return True
+            logger.info("could not edit message in place (%s); sending a new one", error)
+            return False
+        return True
+
+
+def build_application(token: str | None, engine: Engine, *, api_base_url: str | None = None,
+                      rate_limit: ChatRateLimit | None = None,
+                      download_attachments: bool = False) -> Application:
+    """The Application `policybot run` runs: the same one the end-to-end tests drive."""
+    token = check_token(token)
+    install_token_redaction(token)
+    adapter = TelegramAdapter(engine, rate_limit, download_attachments)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(adapter.post_init)
+    )
+    if api_base_url:
+        base_url, base_file_url = api_urls(api_base_url)
+        builder = builder.base_url(base_url).base_file_url(base_file_url)
+    application = builder.build()
+    adapter.register(application)
+    return application
+
+
+def configure_logging() -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        level=logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "127.0.0.1",
+            port: int = 8443) -> int:
+    """Run until SIGINT or SIGTERM: long polling, or a webhook when `webhook_url` is given."""
+    secret = settings.telegram_bot_token
+    token = check_token(secret.get_secret_value() if secret else None)
+    if settings.telegram_api_base_url:
+        api_urls(settings.telegram_api_base_url)  # fail fast, in one line
+    if webhook_url:
+        if urlparse(webhook_url).scheme not in ("http", "https"):
+            raise TelegramConfigError(f"--webhook-url must be an https URL, not {webhook_url!r}")
+        if importlib.util.find_spec("tornado") is None:
+            raise TelegramConfigError(
+                "webhook mode needs python-telegram-bot's webhooks extra: "
+                "pip install -e '.[webhook]' (or use long polling: leave out --webhook-url)")
+    configure_logging()
+    install_token_redaction(token)
+
+    from knowledge.school import load_knowledge
+    from storage.db import open_database
+
+    engine = Engine(load_knowledge(settings.school_dir), open_database(settings.db_path))
+    application = build_application(token, engine, api_base_url=settings.telegram_api_base_url)
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    try:
+        if webhook_url:
+            webhook_secret = settings.telegram_webhook_secret
+            application.run_webhook(
+                listen=listen, port=port, url_path=urlparse(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url, allowed_updates=ALLOWED_UPDATES,
+                secret_token=webhook_secret.get_secret_value() if webhook_secret
+                else secrets.token_urlsafe(32),
+                stop_signals=stop_signals,
+            )
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=stop_signals)
+    except InvalidToken:
+        raise TelegramConfigError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?): check it with "
+            "@BotFather") from None
+    except NetworkError as error:
+        where = settings.telegram_api_base_url or "api.telegram.org"
+        raise TelegramConfigError(
+            f"could not reach the Bot API at {where}: {REDACTOR.redact(str(error))}") from None
+    return 0
