@@ -102,7 +102,8 @@ def test_section_page_keyboards_are_recognised():
 @pytest.mark.parametrize(("token", "says"), [
     (None, "not set"),
     ("   ", "not set"),
-    ("123456:short", "does not look like a bot token"),
+    ("123456 no:colon secret", "does not look like a bot token"),
+    ("123456:has spaces in it", "does not look like a bot token"),
     ("abc:" + "x" * 35, "does not look like a bot token"),
     ("123456789:" + "x" * 30 + "/..", "does not look like a bot token"),
 ])
@@ -116,6 +117,7 @@ def test_bad_tokens_are_one_line_errors_that_do_not_repeat_the_token(token, says
 
 def test_good_token_passes():
     assert check_token(f" {TOKEN}\n") == TOKEN
+    assert check_token("123:TEST") == "123:TEST"  # a test server's short token is fine
 
 
 def test_api_urls_follow_the_local_bot_api_server_layout():

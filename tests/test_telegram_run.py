@@ -49,7 +49,7 @@ def test_run_answers_and_stops_cleanly_on_sigterm(tmp_path):
 
 @pytest.mark.parametrize(("token", "says"), [
     ("", "TELEGRAM_BOT_TOKEN is not set"),
-    ("123:not-a-token", "does not look like a bot token"),
+    ("123:not a token", "does not look like a bot token"),
 ])
 def test_run_with_a_missing_or_malformed_token_is_one_line(tmp_path, token, says):
     process = _policybot(tmp_path, TELEGRAM_BOT_TOKEN=token)
