@@ -10,9 +10,12 @@ from pathlib import Path
 
 from handlers.engine import Engine
 from handlers.replies import Person
+from handlers.templates import render
 from knowledge.matcher import Match
-from knowledge.school import Knowledge, load_knowledge
+from knowledge.school import Knowledge, load_school
 
+from storage.attachments import files_of
+from storage.cases import Case, all_cases, case_by_reference, timeline_of
 from storage.db import open_database
 
 from bot.settings import Settings
@@ -40,7 +43,7 @@ def match_to_json(match: Match) -> dict:
 
 
 def _knowledge(settings: Settings) -> Knowledge:
-    return load_knowledge(settings.school_dir)
+    return settings.load_knowledge()
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -96,6 +99,32 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cases_to_json(cases: list[Case]) -> list[dict]:
+    """The `cases list --json` contract of design.md: keep these keys stable."""
+    return [{"reference": c.reference, "kind": c.kind, "route": c.route, "status": c.status,
+             "created_at": c.created_at} for c in cases]
+
+
+def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> int:
+    cases = all_cases(open_database(settings.db_path))
+    if args.json:
+        print(json.dumps(cases_to_json(cases), ensure_ascii=False))
+    else:
+        print(render("cases_list", cases=cases))
+    return 0
+
+
+def cmd_cases_show(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_database(settings.db_path)
+    case = case_by_reference(db, args.reference)
+    if case is None:
+        raise ValueError(f"no case {args.reference}")
+    casework = load_school(settings.school_dir).casework
+    print(render("case_show", case=case, casework=casework, timeline=timeline_of(db, case.id),
+                 files=files_of(db, case.id)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policybot",
@@ -126,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", help="questions in the shared/eval format")
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
     ev.set_defaults(func=cmd_eval)
+
+    cases = commands.add_parser("cases", help="list or show concerns, complaints and reports")
+    what = cases.add_subparsers(dest="cases_command", required=True, metavar="SUBCOMMAND")
+    listing = what.add_parser("list", help="every case: reference, kind, route, status, date")
+    listing.add_argument("--json", action="store_true",
+                         help='print [{"reference", "kind", "route", "status", "created_at"}]')
+    listing.set_defaults(func=cmd_cases_list)
+    show = what.add_parser("show", help="one case in full, with its timeline and files")
+    show.add_argument("reference", help="the case reference, e.g. BH-2026-0042")
+    show.set_defaults(func=cmd_cases_show)
     return parser
 
 

@@ -1,15 +1,21 @@
 """`policybot chat`: the whole bot in a terminal. Buttons print as `[1] Label`; typing the
-number or the label presses it. Works with piped stdin, one user line per input line."""
+number or the label presses it; `/attach PATH` sends a file. Works with piped stdin, one user
+line per input line."""
 
 from __future__ import annotations
 
+import mimetypes
+import re
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from handlers.engine import Engine
-from handlers.replies import Button, Incoming, Person, Reply
+from handlers.replies import Attachment, Button, Incoming, Person, Reply
+from handlers.templates import render
 
 PROMPT = "you> "
+ATTACH = "/attach "
 
 
 def render_reply(reply: Reply, out: TextIO) -> None:
@@ -22,14 +28,33 @@ def render_reply(reply: Reply, out: TextIO) -> None:
     out.write("\n")
 
 
+def _plain(label: str) -> str:
+    """A label as someone would type it: any case, any dash, single spaces."""
+    return " ".join(re.sub(r"[\u2012-\u2015]", "-", label).casefold().split())
+
+
 def _pressed(line: str, offered: tuple[Button, ...]) -> Button | None:
     """The button a typed line picks, by its number or its label."""
     if line.isdigit() and 1 <= int(line) <= len(offered):
         return offered[int(line) - 1]
     for button in offered:
-        if button.label.casefold() == line.casefold():
+        if _plain(button.label) == _plain(line):
             return button
     return None
+
+
+def attach(path_text: str) -> Incoming | Reply:
+    """The file at `path_text` as a message with its bytes, the way Telegram would send it,
+    or a reply saying it cannot be read."""
+    path = Path(path_text.strip()).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return Reply(render("console_attach_missing", path=str(path)))
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    kind = {"image": "photo", "video": "video"}.get(mime.split("/")[0], "document")
+    return Incoming(media=kind, attachments=(
+        Attachment(kind, f"local:{path.name}", path.name, mime, len(data), data),))
 
 
 def run_chat(engine: Engine, person: Person, stdin: TextIO = sys.stdin,
@@ -50,7 +75,15 @@ def run_chat(engine: Engine, person: Person, stdin: TextIO = sys.stdin,
         if line.strip().lower() in ("/quit", "/exit"):
             break
         button = _pressed(line.strip(), offered)
-        incoming = Incoming(button=button.data) if button else Incoming(text=line)
+        if button:
+            incoming: Incoming | Reply = Incoming(button=button.data)
+        elif line.startswith(ATTACH):
+            incoming = attach(line[len(ATTACH):])
+        else:
+            incoming = Incoming(text=line)
+        if isinstance(incoming, Reply):
+            render_reply(incoming, stdout)
+            continue
         replies = engine.handle(person, incoming)
         for reply in replies:
             render_reply(reply, stdout)

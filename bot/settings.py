@@ -3,12 +3,13 @@ never appear in a repr, so they cannot leak into logs by accident."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from knowledge.school import DEFAULT_SCHOOL_DIR
+from knowledge.school import DEFAULT_SCHOOL_DIR, Knowledge, load_knowledge
 
 
 class Settings(BaseSettings):
@@ -21,3 +22,14 @@ class Settings(BaseSettings):
                                                       alias="TELEGRAM_WEBHOOK_SECRET")
     db_path: Path = Field(default=Path("var/policybot.db"), alias="POLICYBOT_DB")
     school_dir: Path = Field(default=DEFAULT_SCHOOL_DIR, alias="POLICYBOT_SCHOOL_DIR")
+    # Telegram chat for staff notifications until role holders register (else school.toml's).
+    office_chat_id: int | None = Field(default=None, alias="POLICYBOT_OFFICE_CHAT_ID")
+
+    def load_knowledge(self) -> Knowledge:
+        """The school's knowledge, with this deployment's office chat applied."""
+        knowledge = load_knowledge(self.school_dir)
+        if self.office_chat_id is None:
+            return knowledge
+        school = knowledge.school
+        casework = replace(school.casework, office_chat_id=self.office_chat_id)
+        return replace(knowledge, school=replace(school, casework=casework))

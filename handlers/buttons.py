@@ -18,6 +18,23 @@ ACTIONS: dict[str, int] = {
     "sec": 2,  # section number, page
     "contact": 0,
     "fb": 2,  # logged question id, "up" | "down"
+    # guided flows (handlers/conversation.py)
+    "pick": 2,  # step, option value
+    "done": 0,  # finished sending files or information
+    "edit": 0,  # from the summary: which part to change
+    "change": 1,  # step to answer again
+    "review": 0,  # back to the summary
+    "submit": 1,  # draft id: a second press of the same Submit stores nothing new
+    "cancel": 0,
+    "carry": 0,  # carry on where the flow stood
+    "sgimage": 0,  # a report involves a sexual image of a child
+    # my cases (handlers/mycases.py): each takes a case reference
+    "mycases": 0,
+    "case": 1,
+    "addinfo": 1,
+    "escalate": 1,
+    "withdraw": 1,
+    "withdrawok": 1,
 }
 
 

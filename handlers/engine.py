@@ -5,13 +5,20 @@ same everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from knowledge.safeguarding import suggests_child_at_risk
 from knowledge.school import Knowledge
 from sqlite_utils import Database
+from storage.conversations import Conversation, load_conversation
+from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
 
-from handlers import buttons, qa
+from handlers import buttons, flows, qa, safeguarding
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
+from handlers.turn import Turn
 
 MEDIA_NAMES = {
     "photo": "photos",
@@ -29,23 +36,39 @@ MEDIA_NAMES = {
 }
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Engine:
-    def __init__(self, knowledge: Knowledge, db: Database) -> None:
+    def __init__(self, knowledge: Knowledge, db: Database, *,
+                 clock: Callable[[], datetime] = _utc_now) -> None:
         self.knowledge = knowledge
         self.db = db
+        self.clock = clock  # tests pass a fixed one; due dates count from it
+        office_chat = knowledge.school.casework.office_chat_id
+        set_role_chat(db, OFFICE, None if office_chat is None else f"tg:{office_chat}", clock())
 
     # -- entry point ------------------------------------------------------------------------
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:
+        turn = Turn(self.knowledge, self.db, person, self.clock())
+        current = load_conversation(self.db, person.id)
         if incoming.button is not None:
-            return self._press(person, incoming.button)
-        if incoming.media is not None:
-            media = MEDIA_NAMES.get(incoming.media, "that kind of message")
-            return [Reply(render("not_text", media=media), self._menu_buttons())]
+            return self._press(turn, current, incoming.button)
         text = (incoming.text or "").strip()
+        if text.startswith("/"):
+            return self._command(turn, current, text)
+        if current is not None and text.casefold() == "cancel":
+            return self._cancel(turn, current)
+        if current is not None:  # part-way through a flow: it gets everything but commands
+            return flows.on_message(turn, current, incoming)
+        if incoming.media is not None or incoming.attachments:
+            media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
+            return [Reply(render("not_text", media=media), self._menu_buttons())]
         if not text:
             return [Reply(render("empty"))]
-        if text.startswith("/"):
-            return self._command(person, text)
+        if suggests_child_at_risk(text):
+            return safeguarding.refer_now(turn, None, text)
         return qa.answer_question(self.knowledge, self.db, text)
 
     # -- menus ------------------------------------------------------------------------------
@@ -55,6 +78,7 @@ class Engine:
             Button("Raise a concern", buttons.encode("concern")),
             Button("Report an online incident", buttons.encode("report")),
             Button("Browse the policy", buttons.encode("policy")),
+            Button("My cases", buttons.encode("mycases")),
         )
 
     def _school_context(self) -> dict[str, str | None]:
@@ -73,12 +97,20 @@ class Engine:
             self._menu_buttons(),
         )
 
+    def _cancel(self, turn: Turn, current: Conversation | None) -> list[Reply]:
+        flows.cancel(turn)
+        flow = current.flow if current else None
+        return [Reply(render("cancelled", flow=flow), self._menu_buttons())]
+
     # -- commands ---------------------------------------------------------------------------
-    def _command(self, person: Person, text: str) -> list[Reply]:
-        command = text.split()[0].split("@")[0].lower()
+    def _command(self, turn: Turn, current: Conversation | None, text: str) -> list[Reply]:
+        command, *payload = text.split()
+        command = command.split("@")[0].lower()
         context = self._school_context()
+        if command == "/start" and payload and payload[0].lower() in flows.STARTS:
+            return flows.begin(turn, current, payload[0].lower())  # a deep link
         if command == "/start":
-            return [self.welcome(person)]
+            return flows.part_way(current) if current else [self.welcome(turn.person)]
         if command == "/help":
             return [Reply(render("help", **context), self._menu_buttons())]
         if command == "/policy":
@@ -86,27 +118,33 @@ class Engine:
         if command == "/privacy":
             return [Reply(render("privacy", **context))]
         if command == "/cancel":
-            return [Reply(render("cancelled"), self._menu_buttons())]
-        if command in ("/concern", "/report"):
-            return [Reply(render("coming_soon", flow=command[1:], **context))]
-        return [Reply(render("unknown_command", command=command[:32]))]
+            return self._cancel(turn, current)
+        if command[1:] in flows.STARTS:
+            return flows.begin(turn, current, command[1:])
+        unknown = Reply(render("unknown_command", command=command[:32]))
+        return [unknown, *flows.part_way(current)] if current else [unknown]
 
     # -- buttons ----------------------------------------------------------------------------
-    def _press(self, person: Person, data: str) -> list[Reply]:
+    def _press(self, turn: Turn, current: Conversation | None, data: str) -> list[Reply]:
         press = buttons.decode(data)
         if press is None:
             return [Reply(render("button_expired"), self._menu_buttons())]
         context = self._school_context()
+        if press.action in ("menu", "ask") and current is not None:
+            return flows.part_way(current)
         if press.action == "menu":
-            return [self.welcome(person)]
+            return [self.welcome(turn.person)]
         if press.action == "policy":
             return [qa.policy_index(self.knowledge)]
         if press.action == "ask":
             return [Reply(render("ask_prompt"))]
         if press.action == "contact":
             return [Reply(render("contact", **context), self._menu_buttons())]
-        if press.action in ("concern", "report"):
-            return [Reply(render("coming_soon", flow=press.action, **context))]
+        if press.action == "cancel":
+            return self._cancel(turn, current)
+        if press.action not in ("sec", "fb"):
+            replies = flows.on_press(turn, current, press.action, press.args)
+            return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
             question_id, verdict = press.args
             if question_id.isdigit() and verdict in ("up", "down") and record_feedback(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
+def long_date(value: str | date) -> str:
+    """2026-06-05 -> "Friday 5 June 2026", the way a school letter writes a date."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # Replies are plain text; the Telegram adapter escapes them for HTML itself.
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=False,
         undefined=StrictUndefined,
@@ -22,6 +29,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    environment.filters["longdate"] = long_date
+    return environment
 
 
 def render(template: str, **context: Any) -> str:

@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.casework import Casework, load_casework
 from knowledge.curated import Curated, load_curated
 from knowledge.matcher import Matcher
 from knowledge.policy import Policy, load_policy
@@ -29,6 +30,7 @@ class School:
     website: str | None
     policy_file: Path
     answers_file: Path
+    casework: Casework
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ def load_school(folder: Path) -> School:
         if not file.is_file():
             raise SchoolConfigError(f"school.toml: [policy] {key} = {file} does not exist")
     name = _required(school, "name", "school")
+    try:
+        casework = load_casework(data)
+    except ValueError as error:
+        raise SchoolConfigError(f"school.toml: {error}") from error
     return School(
         name=name,
         short_name=school.get("short_name", name),
@@ -68,6 +74,7 @@ def load_school(folder: Path) -> School:
         website=school.get("website"),
         policy_file=files["file"],
         answers_file=files["answers"],
+        casework=casework,
     )
 
 

@@ -26,3 +26,115 @@ def m001_questions(db: Database) -> None:
         not_null={"asked_at", "text", "outcome"},
     )
     db["questions"].create_index(["asked_at"])
+
+
+@migrations()
+def m002_casework(db: Database) -> None:
+    # Concerns, complaints, reports and safeguarding referrals, with everything around them.
+    db["people"].create(
+        {"id": str, "role": str, "display_name": str, "first_seen": str, "last_seen": str},
+        pk="id",  # the transport-prefixed chat identity, e.g. "tg:12345"
+        not_null={"role", "first_seen", "last_seen"},
+    )
+    # Where a role's notifications are delivered ("office" is the fallback for all roles).
+    db["role_chats"].create(
+        {"role": str, "chat_id": str, "updated_at": str},
+        pk="role",
+        not_null={"chat_id", "updated_at"},
+    )
+    db["submissions"].create(
+        {
+            "id": int,
+            "reference": str,  # e.g. BH-2026-0042: prefix, year, per-year sequence
+            "year": int,
+            "seq": int,
+            "draft_id": str,  # the draft it was submitted from: a second Submit finds it
+            "person_id": str,
+            "kind": str,  # concern | complaint | report | safeguarding | question
+            "route": str,  # e.g. class_teacher:Year 3, headteacher+dsl
+            "assignee_role": str,  # the role that owns it now
+            "status": str,  # open | responded | withdrawn | closed
+            "stage": int,  # 0 informal, 1 formal stage 1, 2 governors' panel
+            "about": str,
+            "class_name": str,
+            "details": str,
+            "outcome": str,  # what would put it right
+            "incident_type": str,
+            "platform": str,
+            "happened_when": str,
+            "involved": str,
+            "contact_method": str,  # chat | phone | email; NULL when anonymous
+            "contact_detail": str,
+            "anonymous": int,
+            "created_at": str,
+            "updated_at": str,
+            "acknowledge_by": str,  # dates, counted in school days
+            "respond_by": str,
+        },
+        pk="id",
+        foreign_keys=[("person_id", "people", "id")],
+        not_null={"reference", "year", "seq", "person_id", "kind", "route", "assignee_role",
+                  "status", "stage", "anonymous", "created_at", "updated_at"},
+        defaults={"stage": 0, "anonymous": 0},
+    )
+    db["submissions"].create_index(["reference"], unique=True)
+    db["submissions"].create_index(["year", "seq"], unique=True)
+    db["submissions"].create_index(["draft_id"], unique=True)
+    db["submissions"].create_index(["person_id"])
+    db["timeline"].create(
+        {"id": int, "submission_id": int, "at": str, "actor": str, "event": str,
+         "status": str, "text": str},
+        pk="id",
+        foreign_keys=[("submission_id", "submissions", "id")],
+        not_null={"submission_id", "at", "actor", "event"},
+    )
+    db["timeline"].create_index(["submission_id"])
+    db["attachments"].create(
+        {
+            "id": int,
+            "submission_id": int,  # NULL while the draft it came with is unsent
+            "draft_id": str,
+            "person_id": str,
+            "kind": str,
+            "file_id": str,  # the transport's id, to fetch the bytes later if not yet saved
+            "file_name": str,
+            "mime_type": str,
+            "size": int,
+            "sha256": str,
+            "path": str,  # relative to the data directory beside the database
+            "received_at": str,
+        },
+        pk="id",
+        foreign_keys=[("submission_id", "submissions", "id")],
+        not_null={"person_id", "kind", "received_at"},
+    )
+    db["attachments"].create_index(["submission_id"])
+    db["attachments"].create_index(["draft_id"])
+    db["conversations"].create(
+        {"person_id": str, "flow": str, "step": str, "draft_id": str, "draft": str,
+         "updated_at": str},
+        pk="person_id",
+        not_null={"flow", "step", "draft_id", "draft", "updated_at"},
+    )
+    db["outbox"].create(
+        {
+            "id": int,
+            "submission_id": int,
+            "recipient_role": str,  # a staff role, or NULL for a person
+            "recipient_person": str,  # the person (a parent), or NULL for a role
+            "chat_id": str,  # resolved chat identity, NULL until someone can receive it
+            "text": str,
+            "status": str,  # pending | sent | failed (failed ones are retried)
+            "attempts": int,
+            "last_error": str,
+            "next_attempt_at": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("submission_id", "submissions", "id"),
+                      ("recipient_person", "people", "id")],
+        not_null={"text", "status", "attempts", "created_at"},
+        defaults={"status": "pending", "attempts": 0},
+    )
+    db["outbox"].create_index(["status", "next_attempt_at"])

@@ -3,6 +3,8 @@ that talks to the core the way a person would, with no transport in between."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from handlers.engine import Engine
 from handlers.replies import Incoming, Person, Reply
@@ -20,9 +22,13 @@ def db(tmp_path):
     return open_database(tmp_path / "policybot.db")
 
 
+# A Monday in term (Spring 2, 2026): due dates in school days are predictable from here.
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
 @pytest.fixture
 def engine(knowledge, db) -> Engine:
-    return Engine(knowledge, db)
+    return Engine(knowledge, db, clock=lambda: NOW)
 
 
 class Chat:
@@ -58,3 +64,8 @@ class Chat:
 @pytest.fixture
 def chat(engine) -> Chat:
     return Chat(engine, Person(id="test:parent-1", role="parent", name="Sam"))
+
+
+@pytest.fixture
+def other_parent(engine) -> Chat:
+    return Chat(engine, Person(id="test:parent-2", role="parent", name="Alex"))

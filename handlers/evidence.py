@@ -1,0 +1,54 @@
+"""Files sent as evidence (screenshots, photos, PDFs, short videos): checked against the caps
+a school can handle (count, size, type) and kept with the draft or the case."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable
+
+from storage.attachments import save_attachment
+
+from handlers.turn import Turn
+from handlers.replies import Attachment
+from handlers.templates import render
+
+MAX_FILES = 10
+MAX_MEGABYTES = 20
+ACCEPTED_TYPES = ("image/", "video/", "application/pdf")
+
+
+def _mime(attachment: Attachment) -> str:
+    guessed = mimetypes.guess_type(attachment.file_name or "")[0]
+    if attachment.mime_type or guessed:
+        return (attachment.mime_type or guessed or "").lower()
+    return "image/jpeg" if attachment.kind == "photo" else ""  # Telegram photos are JPEG
+
+
+def _refusal(attachment: Attachment, count: int) -> str | None:
+    size = len(attachment.data) if attachment.data is not None else attachment.size or 0
+    if count >= MAX_FILES:
+        return "count"
+    if size > MAX_MEGABYTES * 1024 * 1024:
+        return "size"
+    if not _mime(attachment).startswith(ACCEPTED_TYPES):
+        return "type"
+    return None
+
+
+def receive_files(turn: Turn, attachments: Iterable[Attachment], *, already: int,
+                  draft_id: str | None = None, case_id: int | None = None) -> tuple[int, str]:
+    """Keep the acceptable files; (how many were kept, what to tell the sender)."""
+    kept, refused = 0, []
+    for attachment in attachments:
+        reason = _refusal(attachment, already + kept)
+        if reason:
+            refused.append((attachment.file_name or attachment.kind, reason))
+            continue
+        save_attachment(
+            turn.db, person_id=turn.person.id, kind=attachment.kind, file_id=attachment.file_id,
+            file_name=attachment.file_name, mime_type=_mime(attachment), size=attachment.size,
+            data=attachment.data, now=turn.now, draft_id=draft_id, submission_id=case_id)
+        kept += 1
+    text = render("files_received", kept=kept, total=already + kept, refused=refused,
+                  max_files=MAX_FILES, max_megabytes=MAX_MEGABYTES)
+    return kept, text

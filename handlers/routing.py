@@ -1,0 +1,65 @@
+"""Who a concern, complaint or report goes to (design.md's routing table), and where it
+goes next when the parent says it is not resolved. Nothing is ever routed to the person it
+is about: the headteacher's concerns go to the chair, the chair's to the vice-chair or clerk.
+
+Roles are strings: "headteacher", "dsl", "class_teacher:Year 3" (the teacher of that
+class). A route names every role told about a case, joined by "+"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.casework import Casework
+
+STAGE_INFORMAL, STAGE_FORMAL, STAGE_PANEL = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # e.g. "headteacher+dsl", as `policybot cases list` shows it
+    assignee: str  # the role that owns the case
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Every role to notify: the assignee first."""
+        others = [role for role in self.route.split("+") if role != self.assignee]
+        return (self.assignee, *others)
+
+
+SAFEGUARDING = Route("dsl", "dsl")
+
+
+def _single(role: str) -> Route:
+    return Route(role, role)
+
+
+def route_concern(about: str, class_name: str | None, casework: Casework) -> Route:
+    """The first stop for a concern about `about` (a choice of the concern flow; a child's
+    safety is not a complaint and goes to SAFEGUARDING instead)."""
+    if about == "class" and class_name:
+        return _single(f"class_teacher:{class_name}")
+    if about == "head":
+        return _single("chair_of_governors")
+    if about == "chair":
+        return _single(casework.about_chair_route)
+    return _single("headteacher")  # a member of staff, or a whole-school matter
+
+
+def route_report(pupil_involved: bool) -> Route:
+    """Online incidents go to the headteacher, and to the DSL too when a pupil is involved."""
+    return Route("headteacher+dsl", "headteacher") if pupil_involved else _single("headteacher")
+
+
+def escalation(case_route: str, assignee: str, stage: int) -> tuple[Route, int] | None:
+    """Where an unresolved case goes next, and at which stage; None at the last stage.
+
+    A class teacher's case goes to the headteacher (formal stage 1); an informal concern
+    elsewhere becomes formal with the same role; a formal one goes to the governors' panel
+    through the clerk (stage 2). Safeguarding referrals are not complaints: no stages."""
+    if assignee == "dsl" or stage >= STAGE_PANEL:
+        return None
+    if assignee.startswith("class_teacher"):
+        return _single("headteacher"), STAGE_FORMAL
+    if stage == STAGE_INFORMAL:
+        return Route(case_route, assignee), STAGE_FORMAL
+    return _single("clerk"), STAGE_PANEL

@@ -1,0 +1,131 @@
+"""Files people send with a report or a case. The bytes are saved beside the database
+(under attachments/, mode 0600, named at random, never after the sender's file name) with
+their SHA-256 and size; when the transport has not downloaded them yet, its file id is kept
+so they can be fetched later (`files_to_download`, then `store_download`)."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.clock import iso
+
+ATTACHMENT_DIR = "attachments"
+_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    id: int
+    submission_id: int | None
+    kind: str
+    file_id: str | None
+    file_name: str | None
+    mime_type: str | None
+    size: int | None
+    sha256: str | None
+    path: str | None  # relative to the data directory; None until the bytes are saved
+
+
+def data_dir(db: Database) -> Path | None:
+    """The folder beside the database file, or None for an in-memory database."""
+    main = next(row for row in db.execute("PRAGMA database_list").fetchall() if row[1] == "main")
+    return Path(main[2]).parent if main[2] else None
+
+
+def _suffix(file_name: str | None, mime_type: str | None) -> str:
+    suffix = Path(file_name or "").suffix.lower() or mimetypes.guess_extension(mime_type or "")
+    return suffix if suffix and _SAFE_SUFFIX.match(suffix) else ".bin"
+
+
+def _write(db: Database, data: bytes, suffix: str) -> tuple[str, str]:
+    """Save bytes owner-only under the data directory; (relative path, sha256)."""
+    root = data_dir(db)
+    if root is None:
+        raise ValueError("an in-memory database has nowhere to keep files")
+    folder = root / ATTACHMENT_DIR
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    relative = f"{ATTACHMENT_DIR}/{secrets.token_hex(12)}{suffix}"
+    handle = os.open(root / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    return relative, hashlib.sha256(data).hexdigest()
+
+
+def save_attachment(db: Database, *, person_id: str, kind: str, file_id: str | None,
+                    file_name: str | None, mime_type: str | None, size: int | None,
+                    data: bytes | None, now: datetime, draft_id: str | None = None,
+                    submission_id: int | None = None) -> int:
+    """Keep one file sent with a draft or a case, its bytes too when given; its row id."""
+    path = sha256 = None
+    if data is not None:
+        path, sha256 = _write(db, data, _suffix(file_name, mime_type))
+        size = len(data)
+    table = db["attachments"]
+    table.insert({
+        "submission_id": submission_id,
+        "draft_id": draft_id,
+        "person_id": person_id,
+        "kind": kind,
+        "file_id": file_id,
+        "file_name": (file_name or "")[:200] or None,
+        "mime_type": mime_type,
+        "size": size,
+        "sha256": sha256,
+        "path": path,
+        "received_at": iso(now),
+    })
+    return int(table.last_pk)
+
+
+def draft_file_count(db: Database, draft_id: str) -> int:
+    return db["attachments"].count_where("draft_id = ? AND submission_id IS NULL", [draft_id])
+
+
+def discard_draft_files(db: Database, draft_id: str) -> None:
+    """Delete the files of a draft that was cancelled before it was sent."""
+    where = "draft_id = ? AND submission_id IS NULL"
+    paths = [row["path"] for row in db["attachments"].rows_where(where, [draft_id])]
+    db["attachments"].delete_where(where, [draft_id])
+    root = data_dir(db)
+    for path in filter(None, paths):
+        if root is not None:
+            (root / path).unlink(missing_ok=True)
+
+
+def link_draft_files(db: Database, draft_id: str, submission_id: int) -> None:
+    """The files sent with a draft now belong to the case it became."""
+    db.execute("UPDATE attachments SET submission_id = ? WHERE draft_id = ? "
+               "AND submission_id IS NULL", [submission_id, draft_id])
+
+
+def _stored(row: dict) -> StoredFile:
+    return StoredFile(row["id"], row["submission_id"], row["kind"], row["file_id"],
+                      row["file_name"], row["mime_type"], row["size"], row["sha256"],
+                      row["path"])
+
+
+def files_of(db: Database, submission_id: int) -> list[StoredFile]:
+    return [_stored(row) for row in db["attachments"].rows_where(
+        "submission_id = ?", [submission_id], order_by="id")]
+
+
+def files_to_download(db: Database, limit: int = 20) -> list[StoredFile]:
+    """Files known only by the transport's file id: fetch each, then `store_download`."""
+    return [_stored(row) for row in db["attachments"].rows_where(
+        "path IS NULL AND file_id IS NOT NULL", order_by="id", limit=limit)]
+
+
+def store_download(db: Database, attachment_id: int, data: bytes) -> None:
+    """Save the bytes fetched for a file that was known only by its file id."""
+    row = db["attachments"].get(attachment_id)
+    path, sha256 = _write(db, data, _suffix(row["file_name"], row["mime_type"]))
+    db["attachments"].update(attachment_id, {"path": path, "sha256": sha256, "size": len(data)})

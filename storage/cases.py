@@ -1,0 +1,179 @@
+"""Submissions (concerns, complaints, reports, safeguarding referrals) and their timeline.
+
+Each change is one transaction together with its timeline entry and the notifications it
+causes, so a case never exists without its staff notification, nor a status without the
+history that explains it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage.attachments import link_draft_files
+from storage.clock import iso
+from storage.outbox import Notice, enqueue
+from storage.people import remember_person
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseDraft:
+    """What a flow hands over to be stored."""
+
+    kind: str
+    route: str
+    assignee_role: str
+    stage: int = 0
+    acknowledge_by: str | None = None
+    respond_by: str | None = None
+    about: str | None = None
+    class_name: str | None = None
+    details: str | None = None
+    outcome: str | None = None
+    incident_type: str | None = None
+    platform: str | None = None
+    happened_when: str | None = None
+    involved: str | None = None
+    contact_method: str | None = None
+    contact_detail: str | None = None
+    anonymous: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Case(CaseDraft):
+    id: int
+    reference: str
+    year: int
+    seq: int
+    draft_id: str | None
+    person_id: str
+    status: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: str
+    actor: str  # "parent", a staff role, or "bot"
+    event: str  # submitted | message | attachment | response | escalated | withdrawn
+    status: str | None
+    text: str | None
+
+
+def _case(row: dict) -> Case:
+    names = {f.name for f in fields(Case)}
+    values = {key: value for key, value in row.items() if key in names}
+    return Case(**{**values, "anonymous": bool(row["anonymous"])})
+
+
+def _one(db: Database, where: str, params: list) -> Case | None:
+    row = next(db["submissions"].rows_where(where, params), None)
+    return _case(row) if row else None
+
+
+def case_by_reference(db: Database, reference: str) -> Case | None:
+    return _one(db, "reference = ?", [reference.strip().upper()])
+
+
+def case_by_draft(db: Database, draft_id: str) -> Case | None:
+    return _one(db, "draft_id = ?", [draft_id])
+
+
+def cases_of(db: Database, person_id: str) -> list[Case]:
+    """A person's own cases, newest first."""
+    return [_case(row) for row in db["submissions"].rows_where(
+        "person_id = ?", [person_id], order_by="id desc")]
+
+
+def all_cases(db: Database) -> list[Case]:
+    return [_case(row) for row in db["submissions"].rows_where(order_by="id")]
+
+
+def timeline_of(db: Database, case_id: int) -> list[TimelineEntry]:
+    return [TimelineEntry(row["at"], row["actor"], row["event"], row["status"], row["text"])
+            for row in db["timeline"].rows_where("submission_id = ?", [case_id],
+                                                 order_by="id")]
+
+
+def _log(db: Database, case_id: int, actor: str, event: str, now: datetime,
+         text: str | None = None, status: str | None = None) -> None:
+    db["timeline"].insert({"submission_id": case_id, "at": iso(now), "actor": actor,
+                           "event": event, "status": status, "text": text})
+
+
+def record_submission(db: Database, draft: CaseDraft, *, draft_id: str, person_id: str,
+                      person_role: str, person_name: str | None, reference_prefix: str,
+                      year: int, now: datetime,
+                      notices: Callable[[Case], list[Notice]]) -> tuple[Case, bool]:
+    """Store a submission with a new reference (prefix-year-sequence), its first timeline
+    entry, the files sent with its draft and its notifications. Submitting the same draft
+    again returns the case already stored, and False."""
+    with db.atomic():
+        existing = case_by_draft(db, draft_id)
+        if existing is not None:
+            return existing, False
+        remember_person(db, person_id, person_role, person_name, now)
+        seq = next(db.query("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM submissions "
+                            "WHERE year = ?", [year]))["seq"]
+        table = db["submissions"]
+        table.insert({
+            **asdict(draft),
+            "reference": f"{reference_prefix}-{year}-{seq:04d}",
+            "year": year,
+            "seq": seq,
+            "draft_id": draft_id,
+            "person_id": person_id,
+            "status": "open",
+            "created_at": iso(now),
+            "updated_at": iso(now),
+        })
+        case = _case(table.get(table.last_pk))
+        _log(db, case.id, "parent", "submitted", now, status="open")
+        link_draft_files(db, draft_id, case.id)
+        enqueue(db, notices(case), case.id, now)
+    return case, True
+
+
+def _change(db: Database, case: Case, values: dict, now: datetime) -> None:
+    db["submissions"].update(case.id, {**values, "updated_at": iso(now)})
+
+
+def add_case_message(db: Database, case: Case, text: str, notices: list[Notice],
+                     now: datetime, actor: str = "parent", event: str = "message") -> None:
+    """More information (or a note that files were added) on an existing case."""
+    with db.atomic():
+        _log(db, case.id, actor, event, now, text=text)
+        _change(db, case, {}, now)
+        enqueue(db, notices, case.id, now)
+
+
+def withdraw_case(db: Database, case: Case, notices: list[Notice], now: datetime) -> None:
+    with db.atomic():
+        _change(db, case, {"status": "withdrawn"}, now)
+        _log(db, case.id, "parent", "withdrawn", now, status="withdrawn")
+        enqueue(db, notices, case.id, now)
+
+
+def escalate_case(db: Database, case: Case, *, assignee_role: str, route: str, stage: int,
+                  acknowledge_by: str, respond_by: str, notices: list[Notice],
+                  now: datetime) -> None:
+    """The parent says it is not resolved: the case moves on to the next stage."""
+    with db.atomic():
+        _change(db, case, {"assignee_role": assignee_role, "route": route, "stage": stage,
+                           "status": "open", "acknowledge_by": acknowledge_by,
+                           "respond_by": respond_by}, now)
+        _log(db, case.id, "parent", "escalated", now, status="open",
+             text=f"stage {stage}: {assignee_role}")
+        enqueue(db, notices, case.id, now)
+
+
+def record_staff_response(db: Database, case: Case, role: str, text: str,
+                          notices: list[Notice], now: datetime) -> None:
+    """A member of staff's reply to the parent; the case is then "responded"."""
+    with db.atomic():
+        _change(db, case, {"status": "responded"}, now)
+        _log(db, case.id, role, "response", now, text=text, status="responded")
+        enqueue(db, notices, case.id, now)

@@ -1,0 +1,98 @@
+"""Notifications wait in the outbox until they can be delivered: to the chat registered for
+the role, else the office fallback's chat, else they wait; failures are retried."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.engine import Engine
+from handlers.replies import Person
+from storage.cases import case_by_reference, record_staff_response
+from storage.outbox import Notice, due_notifications, mark_failed, mark_sent
+from storage.people import set_role_chat
+
+from tests.conftest import NOW, Chat
+from tests.journeys import engine_with, raise_concern
+
+
+def test_written_with_the_submission_and_waits_without_a_chat(chat, db):
+    raise_concern(chat)
+    row = next(db.query("SELECT recipient_role, chat_id, status, attempts FROM outbox"))
+    assert row == {"recipient_role": "class_teacher:Year 3", "chat_id": None,
+                   "status": "pending", "attempts": 0}
+    assert due_notifications(db, NOW, 10) == []
+
+
+def test_office_fallback_receives_until_the_role_holder_registers(knowledge, db):
+    engine = engine_with(knowledge, db, office_chat_id=-100555)
+    raise_concern(Chat(engine, Person("tg:42")))
+    [due] = due_notifications(db, NOW, 10)
+    assert (due.chat_id, due.recipient_role) == ("-100555", "class_teacher:Year 3")
+    assert due.text.startswith("For the Year 3 class teacher")
+
+
+def test_a_registered_role_holder_gets_it_directly(chat, db):
+    set_role_chat(db, "class_teacher:Year 3", "tg:777", NOW)
+    raise_concern(chat)
+    [due] = due_notifications(db, NOW, 10)
+    assert due.chat_id == "777"
+
+
+def test_one_waiting_for_a_chat_is_delivered_once_someone_can_take_it(chat, db):
+    raise_concern(chat)
+    assert due_notifications(db, NOW, 10) == []
+    set_role_chat(db, "office", "tg:-100555", NOW)
+    [due] = due_notifications(db, NOW, 10)
+    assert due.chat_id == "-100555"
+    assert next(db.query("SELECT chat_id FROM outbox"))["chat_id"] == "tg:-100555"
+
+
+def test_sent_once_and_failures_retried_later(chat, db):
+    set_role_chat(db, "office", "tg:1", NOW)
+    raise_concern(chat)
+    [due] = due_notifications(db, NOW, 10)
+    mark_failed(db, due.id, "Timed out", NOW + timedelta(minutes=5))
+    assert due_notifications(db, NOW, 10) == []
+    [again] = due_notifications(db, NOW + timedelta(minutes=5), 10)
+    assert again.attempts == 1
+    mark_sent(db, again.id, NOW + timedelta(minutes=5))
+    assert due_notifications(db, NOW + timedelta(days=1), 10) == []
+    row = next(db.query("SELECT status, attempts, last_error, sent_at FROM outbox"))
+    assert row == {"status": "sent", "attempts": 2, "last_error": "Timed out",
+                   "sent_at": "2026-03-02T09:35:00+00:00"}
+
+
+def test_given_up_when_there_is_no_retry_time(chat, db):
+    set_role_chat(db, "office", "tg:1", NOW)
+    raise_concern(chat)
+    [due] = due_notifications(db, NOW, 10)
+    mark_failed(db, due.id, "Forbidden: bot was blocked by the user", None)
+    assert due_notifications(db, NOW + timedelta(days=30), 10) == []
+
+
+def test_parent_notifications_go_to_the_parent_never_the_office(knowledge, db):
+    engine = engine_with(knowledge, db, office_chat_id=-100555)
+    parent = Chat(engine, Person("tg:42"))
+    raise_concern(parent)
+    case = case_by_reference(db, "BH-2026-0001")
+    record_staff_response(db, case, case.assignee_role, "Sorted.",
+                          [Notice("The school replied about BH-2026-0001.",
+                                  person_id=case.person_id)], NOW)
+    chats = {(n.chat_id, n.recipient_person) for n in due_notifications(db, NOW, 10)}
+    assert chats == {("-100555", None), ("42", "tg:42")}
+
+
+def test_only_the_transports_own_chats_are_returned(chat, db):
+    raise_concern(chat)  # a "test:" parent: Telegram cannot reach them
+    case = case_by_reference(db, "BH-2026-0001")
+    record_staff_response(db, case, case.assignee_role, "Sorted.",
+                          [Notice("Reply.", person_id=case.person_id)], NOW)
+    assert due_notifications(db, NOW, 10) == []
+    assert [n.chat_id for n in due_notifications(db, NOW, 10, transport="test")] == ["parent-1"]
+
+
+def test_the_office_chat_follows_the_configuration(knowledge, db):
+    engine_with(knowledge, db, office_chat_id=-100555)
+    assert db["role_chats"].get("office")["chat_id"] == "tg:-100555"
+    Engine(knowledge, db, clock=lambda: NOW)  # configured without one
+    assert db["role_chats"].count == 0
