@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import re
 import secrets
 import signal
 import time
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import (
+# PTB 22.2+: durations such as RetryAfter.retry_after as timedelta now (the future default).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import (  # noqa: E402
     Bot,
     BotCommand,
     LinkPreviewOptions,
@@ -25,7 +30,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -43,6 +55,8 @@ from handlers import buttons
 from handlers.engine import Engine
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
+from storage.attachments import files_to_download, store_download
+from storage.outbox import Notification, due_notifications, mark_failed, mark_sent
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +71,10 @@ GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
 GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb"})
 DEEP_LINKS = frozenset({"concern", "report", "mycases"})
+# How often the outbox is drained, and the longest wait between retries of one notification.
+OUTBOX_INTERVAL_SECONDS = 3.0
+RETRY_BASE_SECONDS = 2
+MAX_RETRY_SECONDS = 3600
 # Files the Bot API lets a bot download (its cloud servers stop at 20 MB).
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 _COMMAND = re.compile(
@@ -409,6 +427,41 @@ class TelegramAdapter:
         for attachment in getattr(reply, "files", ()):
             await self._send_file(bot, chat_id, attachment)
 
+    # -- the outbox --------------------------------------------------------------------------
+    async def deliver_outbox(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """JobQueue job: send due notifications (to staff and to parents) and fetch files
+        known only by their file_id. State lives in the database, so a restart loses nothing
+        and nothing here blocks other users' updates."""
+        db, now = self.engine.db, self.engine.clock()
+        for notification in due_notifications(db, now):
+            if not await self._deliver(context.bot, notification, now):
+                break  # rate limited: the rest wait for the next run
+        for stored in files_to_download(db):
+            try:
+                store_download(db, stored.id, await download_file(context.bot, stored.file_id))
+            except TelegramError as error:
+                logger.warning("could not fetch file %s yet (%s)", stored.id, error)
+
+    async def _deliver(self, bot: Bot, notification: Notification, now: datetime) -> bool:
+        """Send one notification and record the outcome; False when Telegram asks us to wait."""
+        db = self.engine.db
+        try:
+            await self._send(bot, int(notification.chat_id), Reply(notification.text))
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            mark_failed(db, notification.id, str(error), now + timedelta(seconds=seconds))
+            return False
+        except (Forbidden, BadRequest) as error:  # blocked us, or no such chat: never retried
+            logger.warning("notification %s undeliverable: %s", notification.id, error)
+            mark_failed(db, notification.id, str(error), None)
+        except (NetworkError, TelegramError) as error:  # 5xx, timeouts: back off and retry
+            backoff = min(MAX_RETRY_SECONDS, RETRY_BASE_SECONDS * 2 ** notification.attempts)
+            mark_failed(db, notification.id, str(error), now + timedelta(seconds=backoff))
+        else:
+            mark_sent(db, notification.id, now)
+        return True
+
     @staticmethod
     async def _send_file(bot: Bot, chat_id: int, attachment: Any) -> None:
         content = attachment.data if attachment.data is not None else attachment.file_id
@@ -453,6 +506,9 @@ def build_application(token: str | None, engine: Engine, *, api_base_url: str | 
         builder = builder.base_url(base_url).base_file_url(base_file_url)
     application = builder.build()
     adapter.register(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(adapter.deliver_outbox, OUTBOX_INTERVAL_SECONDS,
+                                            first=0.5, name="outbox")
     return application
 
 
@@ -479,10 +535,9 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
     configure_logging()
     install_token_redaction(token)
 
-    from knowledge.school import load_knowledge
     from storage.db import open_database
 
-    engine = Engine(load_knowledge(settings.school_dir), open_database(settings.db_path))
+    engine = Engine(settings.load_knowledge(), open_database(settings.db_path))
     application = build_application(token, engine, api_base_url=settings.telegram_api_base_url)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     try:

@@ -594,6 +594,8 @@ class FakeBotApi:
         if isinstance(result, ApiError):
             status = result.code
             payload = {"ok": False, "error_code": result.code, "description": result.description}
+            if result.code == 429:  # Telegram says how long to wait
+                payload["parameters"] = {"retry_after": 1}
         else:
             status, payload = 200, {"ok": True, "result": result}
         self._respond(request, status, json.dumps(payload).encode(), "application/json")

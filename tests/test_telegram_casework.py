@@ -1,0 +1,123 @@
+"""Casework over real HTTP: a concern raised in Telegram is stored once, and the staff
+notification reaches the office chat through the outbox even when Telegram answers 429 and
+500 on the way; a report's screenshot sent as a photo is fetched and saved."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from handlers.engine import Engine
+
+from tests.fake_bot_api import FakeBotApi
+from tests.journeys import DETAILS, engine_with
+from tests.test_telegram_e2e import PARENT, button, press, running_bot, say
+from tests.test_telegram_e2e import server  # noqa: F401 - the fake Bot API fixture
+
+OFFICE_CHAT = 777
+
+
+async def tap(server: FakeBotApi, message, label: str):
+    return await press(server, message, button(message, label)["callback_data"])
+
+
+async def wait_until(condition, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def to_office(server: FakeBotApi) -> list:
+    """Messages the fake API accepted for the office chat."""
+    return [c for c in server.calls("sendMessage") if int(c.params["chat_id"]) == OFFICE_CHAT
+            and isinstance(c.response, dict)]
+
+
+async def test_concern_in_telegram_is_stored_once_and_reaches_the_office(server, knowledge,
+                                                                         db):
+    engine = engine_with(knowledge, db, office_chat_id=OFFICE_CHAT)
+    async with running_bot(server, engine):
+        await say(server, "/start", user=OFFICE_CHAT)  # a bot can only message who started it
+        (message,) = await say(server, "/concern")
+        (message,) = await tap(server, message, "Something in my child's class")
+        (message,) = await tap(server, message, "Year 3")
+        (message,) = await tap(server, message, "A concern")
+        (message,) = await say(server, DETAILS)
+        (message,) = await say(server, "A word with the class, please.")
+        (message,) = await tap(server, message, "Reply here in the chat")
+        summary_press = button(message, "Submit")["callback_data"]
+        server.push_callback(PARENT, summary_press, message.response["message_id"])
+        await wait_until(lambda: db["submissions"].count == 1)
+        reference = next(db.query("select reference from submissions"))["reference"]
+        await wait_until(lambda: any(reference in c.params["text"] for c in to_office(server)))
+        answered = len(server.calls("answerCallbackQuery"))
+        server.push_callback(PARENT, summary_press, message.response["message_id"])  # re-tap
+        await wait_until(lambda: len(server.calls("answerCallbackQuery")) > answered)
+    assert db["submissions"].count == 1
+    assert next(db.query("select route from submissions"))["route"] == "class_teacher:Year 3"
+    delivered = [c for c in to_office(server) if reference in c.params["text"]]
+    assert len(delivered) == 1
+    assert DETAILS not in delivered[0].params["text"]  # staff notices carry no parent's words
+    sent = next(db.query("select status, attempts from outbox"))
+    assert sent["status"] == "sent" and sent["attempts"] >= 1
+    parent_messages = [c.params["text"] for c in server.calls("sendMessage")
+                       if int(c.params["chat_id"]) == PARENT]
+    assert any(reference in text for text in parent_messages)
+
+
+async def test_notifications_survive_429_and_500(server, knowledge, db):
+    from storage.outbox import Notice, enqueue
+
+    fixed = engine_with(knowledge, db, office_chat_id=OFFICE_CHAT)
+    engine = Engine(fixed.knowledge, db, clock=lambda: datetime.now(UTC))  # retries come due
+    async with running_bot(server, engine):
+        await say(server, "/start", user=OFFICE_CHAT)
+        server.fail("sendMessage", 429, "Too Many Requests: retry after 1", times=1)
+        enqueue(db, [Notice("Case BH-1 is waiting", role="headteacher")], None, engine.clock())
+        await wait_until(lambda: len(server.calls("sendMessage")) >= 2)
+        server.fail("sendMessage", 500, times=1)
+        await wait_until(lambda: next(db.query("select status from outbox"))["status"] == "sent",
+                         timeout=60)
+    row = next(db.query("select status, attempts from outbox"))
+    # PTB's rate limiter waits out the 429 itself; the 500 is retried from the outbox
+    assert row["status"] == "sent" and row["attempts"] == 2
+    assert len([c for c in to_office(server) if "BH-1" in c.params["text"]]) == 1
+
+
+async def test_a_blocked_recipient_is_recorded_not_retried(server, knowledge, db):
+    engine = engine_with(knowledge, db, office_chat_id=OFFICE_CHAT)
+    server.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    async with running_bot(server, engine):
+        from storage.outbox import Notice, enqueue
+
+        enqueue(db, [Notice("A new case", role="headteacher")], None, engine.clock())
+        await wait_until(lambda: next(db.query("select status from outbox"))["status"]
+                         == "failed")
+        await asyncio.sleep(1.0)  # a few more outbox runs
+    row = next(db.query("select attempts, next_attempt_at, last_error from outbox"))
+    assert row["attempts"] == 1 and row["next_attempt_at"] is None
+    assert "blocked" in row["last_error"]
+
+
+async def test_a_report_screenshot_sent_as_a_photo_is_saved(server, knowledge, db):
+    engine = engine_with(knowledge, db, office_chat_id=OFFICE_CHAT)
+    async with running_bot(server, engine):
+        (message,) = await say(server, "/report")
+        (message,) = await tap(server, message, "Cyberbullying")
+        (message,) = await say(server, "Instagram, https://instagram.com/p/abc123")
+        (message,) = await say(server, "Last night at about 9pm")
+        (message,) = await tap(server, message, "A pupil")
+        before = len(server.calls("sendMessage"))
+        server.push_photo(PARENT, b"\x89PNG screenshot of the post")
+        (message,) = (await server.wait_for_calls("sendMessage", before + 1))[before:]
+        (message,) = await tap(server, message, "Done")
+        (message,) = await tap(server, message, "No, the school can reply")
+        await tap(server, message, "Submit")
+        await wait_until(lambda: next(db.query("select path from attachments"))["path"]
+                         is not None)
+    case = next(db.query("select route, kind from submissions"))
+    assert case == {"route": "headteacher+dsl", "kind": "report"}
+    stored = next(db.query("select size, sha256 from attachments"))
+    assert stored["size"] == len(b"\x89PNG screenshot of the post") and len(stored["sha256"]) == 64
