@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from handlers import gaps, inbox, review, staff
 from handlers.engine import Engine
-from handlers.replies import Person
+from handlers.replies import Person, Reply
+from handlers.schooldays import school_today
 from handlers.templates import render
+from handlers.turn import Turn
 from knowledge.matcher import Match
 from knowledge.school import Knowledge, load_school
 
 from storage.attachments import files_of
-from storage.cases import Case, all_cases, case_by_reference, timeline_of
+from storage.audit import audit_of
+from storage.cases import (Case, all_cases, case_by_reference, cases_since,
+                           timeline_of)
 from storage.db import open_database
+from storage.staff import revoke_staff, staff_members
 
 from bot.settings import Settings
 
@@ -125,6 +133,80 @@ def cmd_cases_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_staff_invite(args: argparse.Namespace, settings: Settings) -> int:
+    casework = load_school(settings.school_dir).casework
+    role = staff.role_for(args.role, args.class_name, casework)
+    code, expires = staff.invite(open_database(settings.db_path), role, args.name,
+                                 datetime.now(UTC))
+    username = settings.telegram_bot_username
+    print(render("staff_invite", role=role, holder=casework.holder(role), name=args.name,
+                 code=code, expires=f"{expires:%Y-%m-%d %H:%M} UTC", username=username,
+                 link=staff.deep_link(code, username)))
+    return 0
+
+
+def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
+    print(render("staff_list", members=staff_members(open_database(settings.db_path))))
+    return 0
+
+
+def cmd_staff_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    people = revoke_staff(open_database(settings.db_path), args.who, datetime.now(UTC))
+    print(render("staff_revoked", people=people, what=args.who))
+    return 0 if people else 1
+
+
+def _on_behalf(args: argparse.Namespace, settings: Settings,
+               action: Callable[[Turn], list[Reply]]) -> int:
+    """A case action done at the command line for a role; audited with actor "cli".
+    A refusal is a PermissionError, which main() reports."""
+    turn = Turn(_knowledge(settings), open_database(settings.db_path),
+                Person(id="cli", role=args.as_role), datetime.now(UTC))
+    for reply in action(turn):
+        print(reply.text)
+    return 0
+
+
+def cmd_cases_ack(args: argparse.Namespace, settings: Settings) -> int:
+    return _on_behalf(args, settings, lambda turn: inbox.acknowledge(turn, args.reference))
+
+
+def cmd_cases_reply(args: argparse.Namespace, settings: Settings) -> int:
+    return _on_behalf(args, settings, lambda turn: inbox.reply(turn, args.reference, args.text))
+
+
+def cmd_cases_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    return _on_behalf(args, settings,
+                      lambda turn: inbox.resolve(turn, args.reference, args.outcome))
+
+
+def _since(text: str) -> str:
+    """A --since date, checked, as the ISO text timestamps compare against."""
+    return date.fromisoformat(text).isoformat()
+
+
+def cmd_cases_export(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_database(settings.db_path)
+    writer = csv.DictWriter(sys.stdout, fieldnames=review.EXPORT_FIELDS)
+    writer.writeheader()
+    for case in cases_since(db, args.since):
+        writer.writerow(review.export_row(case, audit_of(db, case.reference)))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_database(settings.db_path)
+    cases = cases_since(db, args.since) if args.since else all_cases(db)
+    print(render("annual_report", since=args.since,
+                 summary=review.summarise(cases, school_today(datetime.now(UTC)))))
+    return 0
+
+
+def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    print(gaps.report(open_database(settings.db_path)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policybot",
@@ -165,6 +247,52 @@ def build_parser() -> argparse.ArgumentParser:
     show = what.add_parser("show", help="one case in full, with its timeline and files")
     show.add_argument("reference", help="the case reference, e.g. BH-2026-0042")
     show.set_defaults(func=cmd_cases_show)
+    acting = {}
+    for name, help_text, func in (
+            ("ack", "acknowledge a case on behalf of a role", cmd_cases_ack),
+            ("reply", "reply to the parent on behalf of a role", cmd_cases_reply),
+            ("resolve", "resolve a case with an outcome on behalf of a role", cmd_cases_resolve)):
+        acting[name] = what.add_parser(name, help=help_text)
+        acting[name].add_argument("reference", help="the case reference, e.g. BH-2026-0042")
+        acting[name].add_argument(
+            "--as", dest="as_role", required=True, metavar="ROLE",
+            help="the role acted for, e.g. headteacher or 'class_teacher:Year 3' (recorded "
+                 "in the audit trail with actor cli)")
+        acting[name].set_defaults(func=func)
+    acting["reply"].add_argument("text", help="the reply the parent is sent")
+    acting["resolve"].add_argument("--outcome", required=True,
+                                   help="what was done; the parent is sent it")
+
+    export = what.add_parser("export", help="cases since a date with their audit trail, as CSV")
+    export.add_argument("--since", type=_since, required=True, metavar="DATE",
+                        help="the first day to include, e.g. 2025-09-01")
+    export.add_argument("--format", choices=("csv",), default="csv", help="csv (the default)")
+    export.set_defaults(func=cmd_cases_export)
+
+    report = commands.add_parser("report", help="casework summary for the governors' review")
+    report.add_argument("--since", type=_since, metavar="DATE",
+                        help="only cases since this day (default: all)")
+    report.set_defaults(func=cmd_report)
+
+    gap_parser = commands.add_parser(
+        "gaps", help="questions the bot declined or that got a thumbs-down, grouped")
+    gap_parser.set_defaults(func=cmd_gaps)
+
+    staff_parser = commands.add_parser("staff", help="invite, list and revoke staff")
+    people = staff_parser.add_subparsers(dest="staff_command", required=True,
+                                         metavar="SUBCOMMAND")
+    invite = people.add_parser("invite", help="a one-time code and link that registers a role")
+    invite.add_argument("--role", required=True, choices=staff.ROLES, help="the staff role")
+    invite.add_argument("--name", required=True, help="who it is for (shown in staff list)")
+    invite.add_argument("--class", dest="class_name", metavar="CLASS",
+                        help="class_teacher only: the class, e.g. 'Year 3'")
+    invite.set_defaults(func=cmd_staff_invite)
+    listing = people.add_parser("list", help="who is registered, as which role")
+    listing.set_defaults(func=cmd_staff_list)
+    revoke = people.add_parser("revoke", help="unregister a role's holders, or one person")
+    revoke.add_argument("who", metavar="ROLE_OR_PERSON",
+                        help="a role (e.g. headteacher) or a person id (e.g. tg:12345)")
+    revoke.set_defaults(func=cmd_staff_revoke)
     return parser
 
 

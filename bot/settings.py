@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # Webhook mode only: Telegram sends it with every update (default: a new random one per run).
     telegram_webhook_secret: SecretStr | None = Field(default=None,
                                                       alias="TELEGRAM_WEBHOOK_SECRET")
+    # For staff invitation links, https://t.me/<username>?start=<code> (without the @).
+    telegram_bot_username: str | None = Field(default=None, alias="TELEGRAM_BOT_USERNAME")
     db_path: Path = Field(default=Path("var/policybot.db"), alias="POLICYBOT_DB")
     school_dir: Path = Field(default=DEFAULT_SCHOOL_DIR, alias="POLICYBOT_SCHOOL_DIR")
     # Telegram chat for staff notifications until role holders register (else school.toml's).

@@ -35,6 +35,14 @@ ACTIONS: dict[str, int] = {
     "escalate": 1,
     "withdraw": 1,
     "withdrawok": 1,
+    # staff inbox (handlers/inbox.py): each but "inbox" takes a case reference
+    "inbox": 0,
+    "sc": 1,  # show the case card
+    "sack": 1,  # acknowledge
+    "srep": 1,  # reply to the parent
+    "snote": 1,  # internal note
+    "sesc": 1,  # escalate to the next person up
+    "sres": 1,  # resolve, with an outcome
 }
 
 

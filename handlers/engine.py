@@ -15,7 +15,7 @@ from storage.conversations import Conversation, load_conversation
 from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
 
-from handlers import buttons, flows, qa, safeguarding
+from handlers import buttons, flows, gaps, qa, safeguarding, staff
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
@@ -51,6 +51,7 @@ class Engine:
 
     # -- entry point ------------------------------------------------------------------------
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:
+        person = staff.identify(self.db, person)  # the registry decides, not the transport
         turn = Turn(self.knowledge, self.db, person, self.clock())
         current = load_conversation(self.db, person.id)
         if incoming.button is not None:
@@ -109,6 +110,8 @@ class Engine:
         context = self._school_context()
         if command == "/start" and payload and payload[0].lower() in flows.STARTS:
             return flows.begin(turn, current, payload[0].lower())  # a deep link
+        if command == "/start" and payload:  # a staff invitation code
+            return staff.redeem(turn, payload[0]) or [Reply(render("staff_invite_invalid"))]
         if command == "/start":
             return flows.part_way(current) if current else [self.welcome(turn.person)]
         if command == "/help":
@@ -119,6 +122,8 @@ class Engine:
             return [Reply(render("privacy", **context))]
         if command == "/cancel":
             return self._cancel(turn, current)
+        if command == "/gaps":
+            return gaps.command(turn)
         if command[1:] in flows.STARTS:
             return flows.begin(turn, current, command[1:])
         unknown = Reply(render("unknown_command", command=command[:32]))

@@ -8,7 +8,7 @@ from knowledge.safeguarding import suggests_child_at_risk
 from storage.cases import case_by_draft
 from storage.conversations import Conversation, end_conversation
 
-from handlers import buttons, concern, conversation, mycases, report, safeguarding
+from handlers import buttons, concern, conversation, inbox, mycases, report, safeguarding
 from handlers.replies import Button, Incoming, Reply
 from handlers.submission import confirmation
 from handlers.templates import render
@@ -19,7 +19,7 @@ FORM_ACTIONS = frozenset({"pick", "done", "edit", "change", "review", "submit", 
                           "sgimage"})
 CASE_ACTIONS = {"case": mycases.show_case, "escalate": mycases.escalate,
                 "withdraw": mycases.ask_withdraw, "withdrawok": mycases.withdraw}
-STARTS = frozenset({"concern", "report", "mycases"})
+STARTS = frozenset({"concern", "report", "mycases", "inbox"})
 
 
 def part_way(current: Conversation) -> list[Reply]:
@@ -28,7 +28,7 @@ def part_way(current: Conversation) -> list[Reply]:
 
 
 def begin(turn: Turn, current: Conversation | None, name: str) -> list[Reply]:
-    """Start "concern", "report" or "mycases". Part-way through the same flow, carry on
+    """Start "concern", "report", "mycases" or "inbox". Part-way through the same flow, carry on
     where it stood; through another, ask first (a draft is never dropped unasked)."""
     if current is not None and current.flow == name and name in FORMS:
         note = render("form_resumed")
@@ -37,6 +37,8 @@ def begin(turn: Turn, current: Conversation | None, name: str) -> list[Reply]:
         return part_way(current)
     if name == "mycases":
         return mycases.list_cases(turn)
+    if name == "inbox":
+        return inbox.command(turn)
     return conversation.start(turn, FORMS[name])
 
 
@@ -47,8 +49,11 @@ def cancel(turn: Turn) -> None:
 
 def on_message(turn: Turn, current: Conversation, incoming: Incoming) -> list[Reply]:
     """Anything sent while part-way through a flow. A message suggesting a child is at risk
-    goes to the safeguarding lead at once, whatever step it was typed at."""
+    goes to the safeguarding lead at once, whatever step it was typed at (except staff
+    writing about a case, which is already with the school)."""
     text = (incoming.text or "").strip()
+    if current.flow == inbox.FLOW:
+        return inbox.on_message(turn, current, incoming)
     if current.flow != safeguarding.FORM.name and suggests_child_at_risk(text):
         return safeguarding.refer_now(turn, current, text)
     if current.flow == mycases.FLOW:
@@ -75,6 +80,10 @@ def on_press(turn: Turn, current: Conversation | None, action: str,
         return begin(turn, current, action)
     if action in CASE_ACTIONS:
         return CASE_ACTIONS[action](turn, args[0])
+    if action in inbox.WRITING and current:
+        return part_way(current)
+    if action in inbox.PRESSES:
+        return inbox.on_press(turn, action, args[0])
     if action == "addinfo":
         return part_way(current) if current else mycases.start_adding(turn, args[0])
     if action == "submit" and (current is None or current.draft_id != args[0]):
@@ -83,6 +92,8 @@ def on_press(turn: Turn, current: Conversation | None, action: str,
         return None
     if current.flow == mycases.FLOW:
         return mycases.on_press(turn, current, action)
+    if current.flow == inbox.FLOW:
+        return inbox.resume(turn, current)
     if action == "sgimage" and current.flow == report.FORM.name:
         return report.sexual_image(turn, current)
     form = FORMS.get(current.flow)

@@ -49,7 +49,8 @@ def show_case(turn: Turn, reference: str, note: str | None = None) -> list[Reply
     case = _own(turn, reference)
     if case is None:
         return _gone()
-    responses = [entry for entry in timeline_of(turn.db, case.id) if entry.event == "response"]
+    responses = [entry for entry in timeline_of(turn.db, case.id)
+                 if entry.event in ("response", "resolved")]
     onward = escalation(case.route, case.assignee_role, case.stage)
     can_escalate = case.status == "responded" and onward is not None
     actions = []

@@ -63,3 +63,22 @@ def escalation(case_route: str, assignee: str, stage: int) -> tuple[Route, int] 
     if stage == STAGE_INFORMAL:
         return Route(case_route, assignee), STAGE_FORMAL
     return _single("clerk"), STAGE_PANEL
+
+
+# A member of staff passing a case up: the next person in the line of responsibility.
+_NEXT_UP = {"class_teacher": "headteacher", "deputy": "headteacher", "dsl": "headteacher",
+            "office": "headteacher", "headteacher": "chair_of_governors"}
+
+
+def next_up(assignee: str, about: str | None, casework: Casework) -> str | None:
+    """Who a case goes to when its handler escalates it (class teacher → headteacher →
+    chair of governors → vice-chair or clerk), skipping the person it is about; None at
+    the top."""
+    role: str | None = _NEXT_UP.get(assignee.partition(":")[0])
+    if assignee == "chair_of_governors":
+        role = casework.about_chair_route
+    if role == "headteacher" and about == "head":
+        role = "chair_of_governors"
+    if role == "chair_of_governors" and about == "chair":
+        role = casework.about_chair_route
+    return role

@@ -52,13 +52,16 @@ class Case(CaseDraft):
     status: str
     created_at: str
     updated_at: str
+    acknowledged_at: str | None = None
+    resolved_at: str | None = None
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: str
     actor: str  # "parent", a staff role, or "bot"
-    event: str  # submitted | message | attachment | response | escalated | withdrawn
+    event: str  # submitted | message | attachment | response | escalated | withdrawn |
+    # acknowledged | note (staff only) | resolved
     status: str | None
     text: str | None
 
@@ -90,6 +93,18 @@ def cases_of(db: Database, person_id: str) -> list[Case]:
 
 def all_cases(db: Database) -> list[Case]:
     return [_case(row) for row in db["submissions"].rows_where(order_by="id")]
+
+
+def cases_since(db: Database, since: str) -> list[Case]:
+    """Cases created on or after `since` (an ISO date), oldest first."""
+    return [_case(row) for row in db["submissions"].rows_where(
+        "created_at >= ?", [since], order_by="id")]
+
+
+def open_cases(db: Database) -> list[Case]:
+    """Cases still being dealt with (not withdrawn or closed), oldest first."""
+    return [_case(row) for row in db["submissions"].rows_where(
+        "status NOT IN ('withdrawn', 'closed')", order_by="id")]
 
 
 def timeline_of(db: Database, case_id: int) -> list[TimelineEntry]:
@@ -159,13 +174,14 @@ def withdraw_case(db: Database, case: Case, notices: list[Notice], now: datetime
 
 def escalate_case(db: Database, case: Case, *, assignee_role: str, route: str, stage: int,
                   acknowledge_by: str, respond_by: str, notices: list[Notice],
-                  now: datetime) -> None:
-    """The parent says it is not resolved: the case moves on to the next stage."""
+                  now: datetime, actor: str = "parent") -> None:
+    """The case moves on to someone else: the parent says it is not resolved (the next
+    stage), or a member of staff passes it up (`actor` is then their role)."""
     with db.atomic():
         _change(db, case, {"assignee_role": assignee_role, "route": route, "stage": stage,
                            "status": "open", "acknowledge_by": acknowledge_by,
                            "respond_by": respond_by}, now)
-        _log(db, case.id, "parent", "escalated", now, status="open",
+        _log(db, case.id, actor, "escalated", now, status="open",
              text=f"stage {stage}: {assignee_role}")
         enqueue(db, notices, case.id, now)
 
@@ -176,4 +192,22 @@ def record_staff_response(db: Database, case: Case, role: str, text: str,
     with db.atomic():
         _change(db, case, {"status": "responded"}, now)
         _log(db, case.id, role, "response", now, text=text, status="responded")
+        enqueue(db, notices, case.id, now)
+
+
+def acknowledge_case(db: Database, case: Case, role: str, notices: list[Notice],
+                     now: datetime) -> None:
+    """Staff have picked the case up: the acknowledge deadline is met."""
+    with db.atomic():
+        _change(db, case, {"status": "acknowledged", "acknowledged_at": iso(now)}, now)
+        _log(db, case.id, role, "acknowledged", now, status="acknowledged")
+        enqueue(db, notices, case.id, now)
+
+
+def resolve_case(db: Database, case: Case, role: str, outcome: str, notices: list[Notice],
+                 now: datetime) -> None:
+    """Staff close the case with the outcome they record."""
+    with db.atomic():
+        _change(db, case, {"status": "closed", "resolved_at": iso(now)}, now)
+        _log(db, case.id, role, "resolved", now, text=outcome, status="closed")
         enqueue(db, notices, case.id, now)

@@ -138,3 +138,33 @@ def m002_casework(db: Database) -> None:
         defaults={"status": "pending", "attempts": 0},
     )
     db["outbox"].create_index(["status", "next_attempt_at"])
+
+
+@migrations()
+def m003_staff(db: Database) -> None:
+    # Staff invites (the one-time code only as its sha256), the audit trail, when a case
+    # was acknowledged and resolved, and which deadline reminders went out.
+    db["staff_invites"].create(
+        {"id": int, "code_sha256": str, "role": str, "name": str, "created_at": str,
+         "expires_at": str, "used_at": str, "used_by": str},
+        pk="id",
+        not_null={"code_sha256", "role", "created_at", "expires_at"},
+    )
+    db["staff_invites"].create_index(["code_sha256"], unique=True)
+    # Append-only: every staff action and case view, allowed or refused.
+    db["audit"].create(
+        {"id": int, "at": str, "actor": str, "actor_role": str, "action": str,
+         "reference": str, "detail": str, "allowed": int},
+        pk="id",
+        not_null={"at", "actor", "actor_role", "action", "allowed"},
+    )
+    db["audit"].create_index(["reference"])
+    db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END")
+    db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END")
+    db["submissions"].add_column("acknowledged_at", str)
+    db["submissions"].add_column("resolved_at", str)
+    # Reminders, escalation notices and digests already queued, one row per occasion, so
+    # a tick that runs every minute sends each once.
+    db["reminders_sent"].create({"key": str, "sent_at": str}, pk="key", not_null={"sent_at"})

@@ -34,3 +34,9 @@ def record_feedback(db: Database, question_id: int, helpful: bool) -> bool:
     ).rowcount
     db.conn.commit()
     return rows == 1
+
+
+def knowledge_gaps(db: Database) -> list[str]:
+    """Questions the bot declined, or whose answer got 👎: what the knowledge base lacks."""
+    return [row["text"] for row in db.query(
+        "SELECT text FROM questions WHERE outcome = 'decline' OR feedback = -1 ORDER BY id")]

@@ -8,6 +8,8 @@ CI runs a few hundred examples per property; `HYPOTHESIS_PROFILE=fuzz make test`
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 from handlers.engine import Engine
 from handlers.replies import Attachment, Incoming, Person
@@ -59,7 +61,12 @@ def test_matcher_never_raises_and_stays_in_range(knowledge, text):
 
 @given(steps())
 def test_every_flow_step_survives_anything(knowledge, conversation):
-    engine = Engine(knowledge, open_database(":memory:"), clock=lambda: NOW)
+    with tempfile.TemporaryDirectory() as folder:  # attachments live beside the database
+        _converse(Engine(knowledge, open_database(Path(folder) / "fuzz.db"), clock=lambda: NOW),
+                  conversation)
+
+
+def _converse(engine: Engine, conversation: list[tuple[str, object]]) -> None:
     person = Person(id="fuzz:1")
     offered: tuple = ()
     for kind, value in conversation:

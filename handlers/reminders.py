@@ -1,0 +1,90 @@
+"""The casework clock: `casework_tick` runs every minute (a Telegram JobQueue job) and
+queues, each at most once, a reminder when a deadline is one school day away, an
+escalation notice to the next person up and an update to the parent when it has passed,
+a morning digest for each staff role with open cases, and a weekly reminder to the
+headteacher once the policy is past its review date."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from knowledge.school import Knowledge
+from sqlite_utils import Database
+from storage.cases import Case, open_cases
+from storage.outbox import Notice
+from storage.reminders import queue_once
+
+from handlers.access import OFFICE, may_handle, routed_roles
+from handlers.routing import next_up
+from handlers.schooldays import SCHOOL_TIME, add_school_days, is_school_day, school_today
+from handlers.templates import render
+
+DIGEST_HOUR = 7  # school time: the digest waits for the morning
+
+
+def _deadline(case: Case) -> tuple[str, str] | None:
+    """What the school owes next on the case and by when; None while the parent has the
+    last word (a reply was sent)."""
+    if case.status == "open":
+        return "acknowledge", case.acknowledge_by or ""
+    if case.status == "acknowledged":
+        return "respond", case.respond_by or ""
+    return None
+
+
+def _case_notices(db: Database, knowledge: Knowledge, case: Case, now: datetime) -> int:
+    casework = knowledge.school.casework
+    deadline = _deadline(case)
+    if deadline is None or not deadline[1]:
+        return 0
+    what, due = deadline
+    today = school_today(now)
+    occasion = f"{case.reference}:{what}:{due}"
+    if add_school_days(today, 1, casework).isoformat() == due:
+        notice = Notice(render("reminder", event="due_soon", case=case, what=what, due=due,
+                               holder=casework.holder(case.assignee_role)),
+                        role=case.assignee_role)
+        return queue_once(db, f"due-soon:{occasion}", [notice], case.id, now)
+    if due >= today.isoformat():
+        return 0
+    onward = next_up(case.assignee_role, case.about, casework) or OFFICE
+    notices = [Notice(render("reminder", event="overdue", case=case, what=what, due=due,
+                             holder=casework.holder(onward),
+                             handler=casework.holder(case.assignee_role)), role=onward)]
+    if not case.anonymous:
+        notices.append(Notice(render("reminder", event="parent_late", case=case, what=what,
+                                     due=due, school_name=knowledge.school.name),
+                              person_id=case.person_id))
+    return queue_once(db, f"overdue:{occasion}", notices, case.id, now)
+
+
+def _digests(db: Database, knowledge: Knowledge, cases: list[Case], now: datetime) -> int:
+    casework, today = knowledge.school.casework, school_today(now)
+    roles = sorted({role for case in cases for role in routed_roles(case)} - {OFFICE})
+    queued = 0
+    for role in roles:
+        mine = [case for case in cases if may_handle(role, case)]
+        if mine:
+            notice = Notice(render("reminder", event="digest", cases=mine,
+                                   holder=casework.holder(role)), role=role)
+            queued += queue_once(db, f"digest:{role}:{today}", [notice], None, now)
+    return queued
+
+
+def casework_tick(db: Database, knowledge: Knowledge, now: datetime) -> int:
+    """Queue whatever is due now and was not queued before; returns how many occasions."""
+    today = school_today(now)
+    queued = 0
+    review = knowledge.policy.review_date
+    if review is not None and review < today:
+        year, week, _ = today.isocalendar()
+        notice = Notice(render("reminder", event="policy_review", review=review,
+                               policy=knowledge.policy.title), role="headteacher")
+        queued += queue_once(db, f"policy-review:{year}-W{week:02d}", [notice], None, now)
+    if not is_school_day(today, knowledge.school.casework):
+        return queued
+    cases = open_cases(db)
+    queued += sum(_case_notices(db, knowledge, case, now) for case in cases)
+    if now.astimezone(SCHOOL_TIME).hour >= DIGEST_HOUR:
+        queued += _digests(db, knowledge, cases, now)
+    return queued
