@@ -53,6 +53,7 @@ from bot.settings import Settings
 from bot.telegram_render import is_section_page, keyboard, split_text, to_html
 from handlers import buttons
 from handlers.engine import Engine
+from handlers.reminders import casework_tick
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
 from storage.attachments import files_to_download, store_download
@@ -74,6 +75,7 @@ DEEP_LINKS = frozenset({"concern", "report", "mycases"})
 # How often the outbox is drained, and the longest wait between retries of one notification.
 OUTBOX_INTERVAL_SECONDS = 3.0
 RETRY_BASE_SECONDS = 2
+CASEWORK_INTERVAL_SECONDS = 60.0
 MAX_RETRY_SECONDS = 3600
 # Files the Bot API lets a bot download (its cloud servers stop at 20 MB).
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
@@ -442,6 +444,14 @@ class TelegramAdapter:
             except TelegramError as error:
                 logger.warning("could not fetch file %s yet (%s)", stored.id, error)
 
+    async def tick_casework(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """JobQueue job: queue due reminders, escalations, parents' updates and digests. It
+        reads everything from the database and records what it sent, so rebuilding the job
+        at start (the JobQueue keeps nothing) neither loses nor repeats a notice."""
+        queued = casework_tick(self.engine.db, self.engine.knowledge, self.engine.clock())
+        if queued:
+            logger.info("queued %d casework notices", queued)
+
     async def _deliver(self, bot: Bot, notification: Notification, now: datetime) -> bool:
         """Send one notification and record the outcome; False when Telegram asks us to wait."""
         db = self.engine.db
@@ -509,6 +519,8 @@ def build_application(token: str | None, engine: Engine, *, api_base_url: str | 
     if application.job_queue is not None:
         application.job_queue.run_repeating(adapter.deliver_outbox, OUTBOX_INTERVAL_SECONDS,
                                             first=0.5, name="outbox")
+        application.job_queue.run_repeating(adapter.tick_casework, CASEWORK_INTERVAL_SECONDS,
+                                            first=1.0, name="casework")
     return application
 
 

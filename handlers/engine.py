@@ -16,6 +16,7 @@ from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
 
 from handlers import buttons, flows, gaps, qa, safeguarding, staff
+from handlers.access import is_staff
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
@@ -70,7 +71,8 @@ class Engine:
             return [Reply(render("empty"))]
         if suggests_child_at_risk(text):
             return safeguarding.refer_now(turn, None, text)
-        return qa.answer_question(self.knowledge, self.db, text)
+        audience = "staff" if is_staff(person.role) else "parent"
+        return qa.answer_question(self.knowledge, self.db, text, audience)
 
     # -- menus ------------------------------------------------------------------------------
     def _menu_buttons(self) -> tuple[Button, ...]:
@@ -115,7 +117,8 @@ class Engine:
         if command == "/start":
             return flows.part_way(current) if current else [self.welcome(turn.person)]
         if command == "/help":
-            return [Reply(render("help", **context), self._menu_buttons())]
+            return [Reply(render("help", staff=is_staff(turn.person.role), **context),
+                          self._menu_buttons())]
         if command == "/policy":
             return [qa.policy_index(self.knowledge)]
         if command == "/privacy":

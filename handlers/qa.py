@@ -78,13 +78,15 @@ def reply_to_match(knowledge: Knowledge, match: Match,
     )
 
 
-def answer_question(knowledge: Knowledge, db: Database, text: str) -> list[Reply]:
+def answer_question(knowledge: Knowledge, db: Database, text: str,
+                    audience: str | None = None) -> list[Reply]:
     """Answer one typed question and log it (anonymously) for the knowledge-gap report;
-    an over-long one is answered from its start, and says so."""
+    an over-long one is answered from its start, and says so. Staff get staff answers
+    first where a question could mean either."""
     replies = []
     if len(text) > MAX_MESSAGE_CHARS:
         replies.append(Reply(render("too_long", limit=MAX_MESSAGE_CHARS)))
-    match = knowledge.matcher.match(text)
+    match = knowledge.matcher.match(text, audience)
     question_id = log_question(db, text, match.outcome, match.section, match.confidence)
     replies.append(reply_to_match(knowledge, match, _feedback(question_id)))
     return replies

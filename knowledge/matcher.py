@@ -30,6 +30,9 @@ MIN_CORRECTED = 5
 TYPO_CUTOFF = 85
 # Matched evidence (summed IDF) at which a match counts as well supported.
 EVIDENCE_SCALE = 4.0
+# An entry written for the asker's audience wins ties and near-ties (staff asking about
+# photos get the staff rule, parents the parents' one); too small to overturn a clear match.
+AUDIENCE_BOOST = 1.12
 # At most this many documents are scored per message (see Matcher._candidates).
 CANDIDATE_CAP = 3000
 # The whole-vocabulary (BM25) score's share of an owner's final score, and its parameters.
@@ -256,7 +259,9 @@ class Matcher:
         ]
         return sorted(ranked, key=lambda pair: pair[1], reverse=True)
 
-    def match(self, text: str) -> Match:
+    def match(self, text: str, audience: str | None = None) -> Match:
+        """The verdict for one message; `audience` ("staff", "parent"...) ranks entries
+        written for that audience first when the message is ambiguous between sections."""
         question = text.strip()
         action = detect_action(question)
         sections: dict[str, float] = {}
@@ -267,6 +272,8 @@ class Matcher:
                 excluded = excluded or (owner, score)
                 continue
             numbers = owner.sections if isinstance(owner, Entry) else (owner.section,)
+            if audience and isinstance(owner, Entry) and _written_for(owner, audience):
+                score *= AUDIENCE_BOOST
             for position, number in enumerate(numbers):
                 credit = score if position == 0 else score * 0.9
                 if credit > sections.get(number, 0.0):
@@ -297,6 +304,11 @@ class Matcher:
             action=action,
             quote=source.quote if source else None,
         )
+
+
+def _written_for(entry: Entry, audience: str) -> bool:
+    """Staff get entries written for staff; everyone else also gets those for "anyone"."""
+    return audience in entry.audience or (audience != "staff" and "anyone" in entry.audience)
 
 
 def _strength(evidence: float) -> float:

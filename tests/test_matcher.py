@@ -111,3 +111,14 @@ def test_answer_quality_does_not_regress(knowledge, name, top1, out_declined, in
     assert result["top1_accuracy"] >= top1
     assert result["out_of_scope_declined"] >= out_declined
     assert result["in_scope_declined"] <= in_declined
+
+
+@pytest.mark.parametrize(
+    ("question", "parent_section", "staff_section"),
+    [("can i post photos of the class", "6", "4"),
+     ("who do i report a concern to", "6", "4")],
+)
+def test_staff_get_staff_answers_first_when_ambiguous(knowledge, question, parent_section,
+                                                      staff_section):
+    assert knowledge.matcher.match(question, "parent").section == parent_section
+    assert knowledge.matcher.match(question, "staff").section == staff_section

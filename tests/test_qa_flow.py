@@ -125,3 +125,13 @@ def test_policy_browser_lists_every_section(chat, knowledge):
 def test_unknown_command(chat):
     chat.send("/frobnicate")
     assert "I don't know the command /frobnicate" in chat.text
+
+
+def test_a_registered_staff_member_gets_the_staff_rule_first(engine, chat):
+    from tests.staffing import register
+
+    teacher = register(engine, "class_teacher:Year 3")
+    teacher.send("can i post photos of the class")
+    chat.send("can i post photos of the class")
+    assert "(section 4," in teacher.text
+    assert "(section 6," in chat.text
