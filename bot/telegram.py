@@ -42,10 +42,12 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -57,6 +59,7 @@ from handlers.reminders import casework_tick
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
 from storage.attachments import files_to_download, store_download
+from storage.updates import already_handled, mark_handled
 from storage.outbox import Notification, due_notifications, mark_failed, mark_sent
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,8 @@ DEEP_LINKS = frozenset({"concern", "report", "mycases"})
 OUTBOX_INTERVAL_SECONDS = 3.0
 RETRY_BASE_SECONDS = 2
 CASEWORK_INTERVAL_SECONDS = 60.0
+# Handler groups around the adapter's own (group 0): de-duplication first, bookkeeping last.
+FIRST, LAST = -1, 1
 MAX_RETRY_SECONDS = 3600
 # Files the Bot API lets a bot download (its cloud servers stop at 20 MB).
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
@@ -253,11 +258,25 @@ class TelegramAdapter:
         self.download_attachments = download_attachments
 
     def register(self, application: Application) -> None:
+        application.add_handler(TypeHandler(Update, self.skip_if_handled), group=FIRST)
+        application.add_handler(TypeHandler(Update, self.mark_handled), group=LAST)
         application.add_handler(
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited_message))
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)
+
+    # -- at-least-once delivery, exactly-once effects ----------------------------------------
+    async def skip_if_handled(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A redelivered update (after a restart, or a retried webhook) is dropped."""
+        if already_handled(self.engine.db, update.update_id):
+            logger.info("update %s was already handled; skipping it", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def mark_handled(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs after the update's handler succeeded: one that failed part-way is handled
+        again when it is redelivered, and the flows' own idempotency keeps that safe."""
+        mark_handled(self.engine.db, update.update_id, self.engine.clock())
 
     # -- set-up -------------------------------------------------------------------------------
     async def post_init(self, application: Application) -> None:

@@ -168,3 +168,12 @@ def m003_staff(db: Database) -> None:
     # Reminders, escalation notices and digests already queued, one row per occasion, so
     # a tick that runs every minute sends each once.
     db["reminders_sent"].create({"key": str, "sent_at": str}, pk="key", not_null={"sent_at"})
+
+
+@migrations()
+def m004_handled_updates(db: Database) -> None:
+    # Telegram delivers updates at least once (a restart re-fetches unconfirmed ones, a
+    # webhook is retried): the ids already handled, so each has its effect once.
+    db["handled_updates"].create({"update_id": int, "handled_at": str}, pk="update_id",
+                                 not_null={"handled_at"})
+    db["handled_updates"].create_index(["handled_at"])

@@ -18,9 +18,11 @@ import asyncio
 import html
 import itertools
 import json
+import random
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from email import policy as email_policy
 from email.parser import BytesParser
@@ -167,6 +169,8 @@ class FakeBotApi:
         self.webhook_url = ""
         self.allowed_updates: list[str] = list(ALL_UPDATE_TYPES)
         self.failures: dict[str, _Failure] = {}
+        self._chaos: tuple[float, frozenset[str], tuple[str, ...], random.Random] | None = None
+        self.injected: Counter[tuple[str, str]] = Counter()  # (method, kind) -> faults
         self._poll_generation = 0
         self._stopping = False
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -240,6 +244,13 @@ class FakeBotApi:
                                      **content)
         return self._queue("message", message)
 
+    def redeliver(self, update: dict) -> None:
+        """Queue an update again with its own update_id, as Telegram does when the bot did
+        not confirm it (a restart) or a webhook call failed."""
+        with self._lock:
+            self._updates.append(update)
+            self._lock.notify_all()
+
     def push_media(self, user_id: int, kind: str, payload: Any, chat_type: str = "private", *,
                    chat_id: int | None = None, caption: str | None = None,
                    reply_to: int | None = None) -> dict:
@@ -311,6 +322,30 @@ class FakeBotApi:
              *, drop: bool = False, times: int | None = None) -> None:
         """Make `method` fail: with an error answer, or (`drop`) by closing the connection."""
         self.failures[method] = _Failure(status, description, drop, times)
+
+    def chaos(self, rate: float, methods: tuple[str, ...] = ("sendMessage", "getUpdates",
+                                                                "answerCallbackQuery"),
+              kinds: tuple[str, ...] = ("429", "500", "drop"), seed: int | None = None) -> None:
+        """Fail each call of `methods` with probability `rate`, with a random one of `kinds`
+        ("429" with retry_after, "500", or "drop": the connection closed unanswered); every
+        fault is counted in `injected`. `chaos(0)` stops."""
+        self._chaos = (rate, frozenset(methods), tuple(kinds), random.Random(seed)) if rate \
+            else None
+
+    def _random_failure(self, method: str) -> _Failure | None:
+        with self._lock:
+            if self._chaos is None:
+                return None
+            rate, methods, kinds, rng = self._chaos
+            if method not in methods or rng.random() >= rate:
+                return None
+            kind = rng.choice(kinds)
+            self.injected[(method, kind)] += 1
+        if kind == "429":
+            return _Failure(429, "Too Many Requests: retry after 1", False, None)
+        if kind == "drop":
+            return _Failure(0, "connection dropped", True, None)
+        return _Failure(500, "Internal Server Error", False, None)
 
     # -- driver: what the bot did ---------------------------------------------------------
     def calls(self, method: str | None = None) -> list[Call]:
@@ -533,8 +568,9 @@ class FakeBotApi:
         if method != "getUpdates":
             with self._lock:
                 self.calls_log.append(call)
-        failure = self.failures.get(method)
+        failure = self.failures.get(method) or self._random_failure(method)
         if failure is not None:
+            call.response = ApiError(failure.status, failure.description)  # never delivered
             if failure.times is not None:
                 failure.times -= 1
                 if failure.times <= 0:

@@ -136,3 +136,16 @@ async def test_the_policy_review_reminder_reaches_the_headteacher(server, knowle
                                      for c in server.calls("sendMessage")
                                      if int(c.params["chat_id"]) == 555
                                      and isinstance(c.response, dict)))
+
+
+async def test_a_redelivered_update_has_no_second_effect(server, knowledge, db):
+    engine = engine_with(knowledge, db, office_chat_id=OFFICE_CHAT)
+    async with running_bot(server, engine):
+        first = server.push_message(PARENT, "whatsapp rules?")
+        await wait_until(lambda: db["questions"].count == 1)
+        server.redeliver(first)
+        server.push_message(PARENT, "/help")  # handled after the redelivered one
+        await wait_until(lambda: any("/policy" in c.params["text"]
+                                     for c in server.calls("sendMessage")))
+    assert db["questions"].count == 1
+    assert next(db.query("select count(*) as n from handled_updates"))["n"] == 2

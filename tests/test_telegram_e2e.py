@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +22,8 @@ from bot.telegram import (
 )
 from handlers import buttons, qa
 from handlers.replies import Attachment, Button, Reply
+from storage.db import open_database
+from tests.conftest import NOW
 from tests.fake_bot_api import Call, FakeBotApi, utf16_len
 
 TOKEN = "123456789:AAE_test-token-abcdefghijklmnopqrstuvwxyz"
@@ -220,6 +223,11 @@ class ScriptedEngine:
         self.replies = list(replies)
         self.received = []
         self.knowledge = SimpleNamespace(school=SimpleNamespace(contact="the school office"))
+        self.db = open_database(":memory:")  # the adapter's own bookkeeping lives here
+
+    @staticmethod
+    def clock() -> datetime:
+        return NOW
 
     def handle(self, person, incoming):
         self.received.append((person, incoming))
