@@ -26,6 +26,7 @@ from storage.cases import (Case, all_cases, case_by_reference, cases_since,
 from storage.db import open_database
 from storage.staff import revoke_staff, staff_members
 
+from bot.maintenance import add_commands as add_maintenance_commands
 from bot.settings import Settings
 
 
@@ -277,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     gap_parser = commands.add_parser(
         "gaps", help="questions the bot declined or that got a thumbs-down, grouped")
     gap_parser.set_defaults(func=cmd_gaps)
+
+    add_maintenance_commands(commands)
 
     staff_parser = commands.add_parser("staff", help="invite, list and revoke staff")
     people = staff_parser.add_subparsers(dest="staff_command", required=True,

@@ -14,8 +14,35 @@ from storage.migrations import migrations
 BUSY_TIMEOUT_MS = 5000
 
 
+class DatabaseUnavailable(ValueError):
+    """The database cannot be opened for writing: said at start, in one line, rather than
+    losing a parent's submission later."""
+
+
 def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) the database at `path`; ":memory:" for tests."""
+    """Open (creating if needed) the database at `path`; ":memory:" for tests. A read-only
+    file or folder, a full disk or a corrupt file is a DatabaseUnavailable naming the path."""
+    try:
+        return _open(path)
+    except (sqlite3.Error, OSError) as error:
+        raise DatabaseUnavailable(
+            f"cannot use the database {path}: {error} (check the file and its folder are "
+            "writable by this user, the disk has space, and POLICYBOT_DB is right)") from error
+
+
+def backup_database(db: Database, target: Path) -> None:
+    """A consistent copy of the live database through SQLite's online backup API, safe
+    while the bot runs; the copy is owner-only, like the original."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = sqlite3.connect(target)
+    try:
+        db.conn.backup(copy)
+    finally:
+        copy.close()
+    os.chmod(target, 0o600)
+
+
+def _open(path: Path | str) -> Database:
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", check_same_thread=False)
     else:
@@ -31,4 +58,6 @@ def open_database(path: Path | str) -> Database:
     if str(path) != ":memory:":
         db.enable_wal()
     migrations.apply(db)
+    conn.execute("BEGIN IMMEDIATE")  # takes the write lock: a read-only file fails here, now
+    conn.execute("ROLLBACK")
     return db
