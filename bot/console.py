@@ -5,6 +5,7 @@ line per input line."""
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 import sys
 from pathlib import Path
@@ -13,13 +14,35 @@ from typing import TextIO
 from handlers.engine import Engine
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
+from storage.attachments import data_dir
 
 PROMPT = "you> "
 ATTACH = "/attach "
 
 
-def render_reply(reply: Reply, out: TextIO) -> None:
-    first, *rest = reply.text.splitlines() or [""]
+def save_file(file: Attachment, folder: Path) -> Path:
+    """Keep a file the bot sent (a /mydata export) owner-only, never over another one."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = Path(file.file_name or "file").name
+    path, number = folder / name, 0
+    while True:
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            number += 1
+            path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+            continue
+        with os.fdopen(handle, "wb") as out:
+            out.write(file.data or b"")
+        return path
+
+
+def render_reply(reply: Reply, out: TextIO, folder: Path = Path(".")) -> None:
+    """Print a reply; files it carries are saved in `folder` and their path printed."""
+    lines = reply.text.splitlines() or [""]
+    lines += [render("console_file_saved", path=str(save_file(file, folder)))
+              for file in reply.files]
+    first, *rest = lines
     out.write(f"bot> {first}\n")
     for line in rest:
         out.write(f"     {line}".rstrip() + "\n")
@@ -60,9 +83,10 @@ def attach(path_text: str) -> Incoming | Reply:
 def run_chat(engine: Engine, person: Person, stdin: TextIO = sys.stdin,
              stdout: TextIO = sys.stdout) -> None:
     interactive = stdin.isatty()
+    folder = data_dir(engine.db) or Path(".")  # beside the database, like its attachments
     offered: tuple[Button, ...] = ()
     for reply in engine.handle(person, Incoming(text="/start")):
-        render_reply(reply, stdout)
+        render_reply(reply, stdout, folder)
         offered = reply.buttons or offered
     while True:
         if interactive:
@@ -86,6 +110,6 @@ def run_chat(engine: Engine, person: Person, stdin: TextIO = sys.stdin,
             continue
         replies = engine.handle(person, incoming)
         for reply in replies:
-            render_reply(reply, stdout)
+            render_reply(reply, stdout, folder)
         offered = next((r.buttons for r in reversed(replies) if r.buttons), ())
         stdout.flush()

@@ -43,6 +43,9 @@ ACTIONS: dict[str, int] = {
     "snote": 1,  # internal note
     "sesc": 1,  # escalate to the next person up
     "sres": 1,  # resolve, with an outcome
+    # privacy (handlers/privacy.py): confirm or refuse /forgetme
+    "forgetok": 0,
+    "forgetno": 0,
 }
 
 

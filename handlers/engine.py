@@ -15,7 +15,7 @@ from storage.conversations import Conversation, load_conversation
 from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
 
-from handlers import buttons, flows, gaps, qa, safeguarding, staff
+from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff
 from handlers.access import is_staff
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
@@ -96,7 +96,8 @@ class Engine:
     def welcome(self, person: Person) -> Reply:
         context = self._school_context()
         return Reply(
-            render("welcome", name=person.name, privacy_short=render("privacy_short"), **context),
+            render("welcome", name=person.name, privacy_short=render(
+                "privacy_short", retention=self.knowledge.school.casework.retention), **context),
             self._menu_buttons(),
         )
 
@@ -122,7 +123,11 @@ class Engine:
         if command == "/policy":
             return [qa.policy_index(self.knowledge)]
         if command == "/privacy":
-            return [Reply(render("privacy", **context))]
+            return [Reply(render("privacy", retention=turn.casework.retention, **context))]
+        if command == "/mydata":
+            return privacy.my_data(turn)
+        if command == "/forgetme":
+            return privacy.ask_forget(turn)
         if command == "/cancel":
             return self._cancel(turn, current)
         if command == "/gaps":
@@ -150,6 +155,8 @@ class Engine:
             return [Reply(render("contact", **context), self._menu_buttons())]
         if press.action == "cancel":
             return self._cancel(turn, current)
+        if press.action in privacy.PRESSES:
+            return privacy.on_press(turn, press.action)
         if press.action not in ("sec", "fb"):
             replies = flows.on_press(turn, current, press.action, press.args)
             return replies or [Reply(render("button_expired"), self._menu_buttons())]

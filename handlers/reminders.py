@@ -2,22 +2,24 @@
 queues, each at most once, a reminder when a deadline is one school day away, an
 escalation notice to the next person up and an update to the parent when it has passed,
 a morning digest for each staff role with open cases, and a weekly reminder to the
-headteacher once the policy is past its review date."""
+headteacher once the policy is past its review date. Once a day it also applies the
+school's retention periods (handlers/privacy.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from knowledge.school import Knowledge
 from sqlite_utils import Database
-from storage.cases import Case, open_cases
-from storage.outbox import Notice
-from storage.reminders import queue_once
 
 from handlers.access import OFFICE, may_handle, routed_roles
+from handlers.privacy import apply_retention
 from handlers.routing import next_up
 from handlers.schooldays import SCHOOL_TIME, add_school_days, is_school_day, school_today
 from handlers.templates import render
+from knowledge.school import Knowledge
+from storage.cases import Case, open_cases
+from storage.outbox import Notice
+from storage.reminders import queue_once
 
 DIGEST_HOUR = 7  # school time: the digest waits for the morning
 
@@ -74,6 +76,8 @@ def _digests(db: Database, knowledge: Knowledge, cases: list[Case], now: datetim
 def casework_tick(db: Database, knowledge: Knowledge, now: datetime) -> int:
     """Queue whatever is due now and was not queued before; returns how many occasions."""
     today = school_today(now)
+    if queue_once(db, f"retention:{today}", [], None, now):  # recorded once, like a digest
+        apply_retention(db, knowledge, now)
     queued = 0
     review = knowledge.policy.review_date
     if review is not None and review < today:

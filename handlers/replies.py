@@ -16,6 +16,7 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+    files: tuple[Attachment, ...] = ()  # documents to send with it (data bytes set)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from knowledge.retention import Retention, load_retention
+
 DEFAULT_CLASSES = ("Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year 6")
 DEFAULT_TITLES = MappingProxyType({
     "class_teacher": "class teacher",
@@ -54,6 +56,7 @@ class Casework:
     complaints_procedure: str | None = None
     about_chair_route: str = "vice_chair"
     office_chat_id: int | None = None
+    retention: Retention = Retention()
 
     def holder(self, role: str) -> RoleHolder:
         """Title and name of whoever holds `role`; "class_teacher:Year 3" names that class."""
@@ -158,4 +161,5 @@ def load_casework(data: Mapping[str, Any]) -> Casework:
         complaints_procedure=_text(casework, "complaints_procedure", "casework"),
         about_chair_route=about_chair,
         office_chat_id=office_chat,
+        retention=load_retention(data.get("retention", {})),
     )

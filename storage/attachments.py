@@ -90,15 +90,28 @@ def draft_file_count(db: Database, draft_id: str) -> int:
     return db["attachments"].count_where("draft_id = ? AND submission_id IS NULL", [draft_id])
 
 
+def drop_file_rows(db: Database, where: str, params: list) -> list[str]:
+    """Delete the rows of the files matching `where`; their saved paths, for `unlink_files`
+    once the change is committed (a rolled-back change then still has its files)."""
+    paths = [row["path"] for row in db["attachments"].rows_where(where, params) if row["path"]]
+    db["attachments"].delete_where(where, params)
+    return paths
+
+
+def unlink_files(db: Database, paths: list[str]) -> int:
+    """Remove saved files from disk; how many were there."""
+    root = data_dir(db)
+    removed = 0
+    for path in paths if root is not None else ():
+        if (root / path).exists():
+            (root / path).unlink()
+            removed += 1
+    return removed
+
+
 def discard_draft_files(db: Database, draft_id: str) -> None:
     """Delete the files of a draft that was cancelled before it was sent."""
-    where = "draft_id = ? AND submission_id IS NULL"
-    paths = [row["path"] for row in db["attachments"].rows_where(where, [draft_id])]
-    db["attachments"].delete_where(where, [draft_id])
-    root = data_dir(db)
-    for path in filter(None, paths):
-        if root is not None:
-            (root / path).unlink(missing_ok=True)
+    unlink_files(db, drop_file_rows(db, "draft_id = ? AND submission_id IS NULL", [draft_id]))
 
 
 def link_draft_files(db: Database, draft_id: str, submission_id: int) -> None:

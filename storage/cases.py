@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from storage.attachments import link_draft_files
 from storage.clock import iso
 from storage.outbox import Notice, enqueue
-from storage.people import remember_person
+from storage.people import ERASED, remember_person
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,6 +105,13 @@ def open_cases(db: Database) -> list[Case]:
     """Cases still being dealt with (not withdrawn or closed), oldest first."""
     return [_case(row) for row in db["submissions"].rows_where(
         "status NOT IN ('withdrawn', 'closed')", order_by="id")]
+
+
+def cases_closed_before(db: Database, cutoff: datetime) -> list[Case]:
+    """Closed or withdrawn cases, not yet anonymised, that ended before `cutoff`."""
+    return [_case(row) for row in db["submissions"].rows_where(
+        "status IN ('closed', 'withdrawn') AND person_id != ? "
+        "AND COALESCE(resolved_at, updated_at) < ?", [ERASED, iso(cutoff)], order_by="id")]
 
 
 def timeline_of(db: Database, case_id: int) -> list[TimelineEntry]:

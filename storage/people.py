@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from storage.clock import iso
 
 OFFICE = "office"  # the role whose chat receives notifications no role holder can take yet
+ERASED = "erased"  # the tombstone every anonymised case points to; no transport uses this id
 
 
 def remember_person(db: Database, person_id: str, role: str, display_name: str | None,
