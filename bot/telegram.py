@@ -517,8 +517,11 @@ class TelegramAdapter:
 
 def build_application(token: str | None, engine: Engine, *, api_base_url: str | None = None,
                       rate_limit: ChatRateLimit | None = None,
-                      download_attachments: bool = False) -> Application:
-    """The Application `policybot run` runs: the same one the end-to-end tests drive."""
+                      download_attachments: bool = False,
+                      telegram_limits: bool = True) -> Application:
+    """The Application `policybot run` runs: the same one the end-to-end tests drive.
+    `telegram_limits=False` drops PTB's AIORateLimiter (Telegram's own 30 messages a second)
+    so a benchmark can measure what the bot itself can handle."""
     token = check_token(token)
     install_token_redaction(token)
     adapter = TelegramAdapter(engine, rate_limit, download_attachments)
@@ -527,9 +530,10 @@ def build_application(token: str | None, engine: Engine, *, api_base_url: str | 
         .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(adapter.post_init)
     )
+    if telegram_limits:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     if api_base_url:
         base_url, base_file_url = api_urls(api_base_url)
         builder = builder.base_url(base_url).base_file_url(base_file_url)

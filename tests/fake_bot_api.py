@@ -58,6 +58,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, tuple[str | None, bytes]] = field(default_factory=dict)
     response: Any = None  # the result returned, e.g. the sent Message
+    at: float = field(default_factory=time.monotonic)  # when the request arrived
 
     @property
     def text(self) -> str | None:
@@ -166,6 +167,7 @@ class FakeBotApi:
         self.queries: dict[str, bool] = {}  # callback query id -> answered
         self.files: dict[str, tuple[dict, bytes]] = {}
         self.calls_log: list[Call] = []
+        self.handed_over: dict[int, float] = {}  # update_id -> first returned by getUpdates
         self.webhook_url = ""
         self.allowed_updates: list[str] = list(ALL_UPDATE_TYPES)
         self.failures: dict[str, _Failure] = {}
@@ -428,7 +430,11 @@ class FakeBotApi:
                 self._updates = [u for u in self._updates
                                  if any(k in u for k in self.allowed_updates)]
                 if self._updates or self._stopping:
-                    return self._updates[:limit]
+                    batch = self._updates[:limit]
+                    now = time.monotonic()
+                    for update in batch:  # first hand-over: when the bot could start on it
+                        self.handed_over.setdefault(update["update_id"], now)
+                    return batch
                 if generation != self._poll_generation:
                     raise ApiError(409, "Conflict: terminated by other getUpdates request; "
                                         "make sure that only one bot instance is running")
@@ -653,6 +659,7 @@ class FakeBotApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # one reply is headers + body: no 40 ms stalls
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 api._handle(self)
