@@ -5,7 +5,9 @@ The only module (with bot/telegram_render.py) that imports `telegram`."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import json
 import logging
 import os
 import re
@@ -59,7 +61,7 @@ from handlers.reminders import casework_tick
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
 from storage.attachments import files_to_download, store_download
-from storage.updates import already_handled, mark_handled
+from storage.updates import already_handled, keep_received, mark_handled, unhandled_received
 from storage.outbox import Notification, due_notifications, mark_failed, mark_sent
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,9 @@ DEEP_LINKS = frozenset({"concern", "report", "mycases"})
 OUTBOX_INTERVAL_SECONDS = 3.0
 RETRY_BASE_SECONDS = 2
 CASEWORK_INTERVAL_SECONDS = 60.0
+# A reply that fails for a passing reason (5xx, a dropped connection) is tried this often.
+REPLY_ATTEMPTS = 3
+REPLY_RETRY_SECONDS = 0.5
 # Handler groups around the adapter's own (group 0): de-duplication first, bookkeeping last.
 FIRST, LAST = -1, 1
 MAX_RETRY_SECONDS = 3600
@@ -248,6 +253,23 @@ def _media(message: Message) -> tuple[str, tuple[Attachment, ...]] | None:
     return None
 
 
+class DurableUpdateQueue(asyncio.Queue):
+    """The Application's update queue, written through to the database. PTB's updater
+    confirms a batch to Telegram before handling it (and a webhook answers before the update
+    is handled), so without this a crash loses whatever was waiting; with it, those updates
+    are handled after the restart (TelegramAdapter.replay_unhandled)."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self._engine = engine
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            keep_received(self._engine.db, item.update_id, json.dumps(item.to_dict()),
+                          self._engine.clock())
+        await super().put(item)
+
+
 class TelegramAdapter:
     """A handful of PTB handlers feeding one Engine."""
 
@@ -282,10 +304,20 @@ class TelegramAdapter:
     async def post_init(self, application: Application) -> None:
         bot = application.bot
         logger.info("running as @%s", bot.username)
+        await self.replay_unhandled(application)
         try:
             await bot.set_my_commands(bot_commands())
         except TelegramError as error:  # optional: the bot works without the menu
             logger.warning("could not set the command menu (%s); carrying on", error)
+
+    async def replay_unhandled(self, application: Application) -> None:
+        """Queue again the updates a previous run received but died before handling."""
+        payloads = unhandled_received(self.engine.db)
+        for payload in payloads:
+            await application.update_queue.put(Update.de_json(json.loads(payload),
+                                                              application.bot))
+        if payloads:
+            logger.info("handling %d updates received before a restart", len(payloads))
 
     # -- updates ------------------------------------------------------------------------------
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -304,13 +336,13 @@ class TelegramAdapter:
             return
         quote = message.message_id if group else None
         if group and command and command.name not in GROUP_COMMANDS:
-            await self._send(bot, chat.id, self._private_chat_link(bot, command.name), quote)
+            await self._reply(bot, chat.id, self._private_chat_link(bot, command.name), quote)
             return
         if self.download_attachments and incoming.attachments:
             attachments = tuple([await self._with_data(bot, a) for a in incoming.attachments])
             incoming = replace(incoming, attachments=attachments)
         for reply in self.engine.handle(self._person(user), incoming):
-            await self._send(bot, chat.id, reply, quote)
+            await self._reply(bot, chat.id, reply, quote)
 
     async def on_edited_message(self, update: Update,
                                 context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -321,7 +353,7 @@ class TelegramAdapter:
             return
         incoming = Incoming(media="edited", extra={"chat_type": message.chat.type})
         for reply in self.engine.handle(self._person(user), incoming):
-            await self._send(context.bot, message.chat.id, reply)
+            await self._reply(context.bot, message.chat.id, reply)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -329,7 +361,7 @@ class TelegramAdapter:
             return
         try:
             await query.answer()  # stops the button's spinner, whatever happens next
-        except BadRequest as error:
+        except TelegramError as error:
             logger.info("could not answer callback query of update %s: %s",
                         update.update_id, error)
         chat, bot = update.effective_chat, context.bot
@@ -337,7 +369,7 @@ class TelegramAdapter:
             return
         press = buttons.decode(query.data if isinstance(query.data, str) else None)
         if chat.type in GROUP_CHATS and press and press.action not in GROUP_BUTTONS:
-            await self._send(bot, chat.id, self._private_chat_link(bot, press.action))
+            await self._reply(bot, chat.id, self._private_chat_link(bot, press.action))
             return
         incoming = Incoming(button=query.data if isinstance(query.data, str) else "",
                             extra={"chat_type": chat.type})
@@ -348,7 +380,7 @@ class TelegramAdapter:
                 and await self._edit(pressed, replies[0])):
             return
         for reply in replies:
-            await self._send(bot, chat.id, reply)
+            await self._reply(bot, chat.id, reply)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -358,7 +390,7 @@ class TelegramAdapter:
             return
         try:
             text = render("something_went_wrong", contact=self.engine.knowledge.school.contact)
-            await self._send(context.bot, chat.id, Reply(text))
+            await self._reply(context.bot, chat.id, Reply(text))
         except Exception:  # the error handler itself must never raise
             logger.warning("could not tell chat of update %s about the error", update_id)
 
@@ -420,7 +452,7 @@ class TelegramAdapter:
     async def _admit(self, bot: Bot, chat_id: int) -> bool:
         verdict = self.rate_limit.check(chat_id)
         if verdict == "warn":
-            await self._send(bot, chat_id, Reply(render("slow_down")))
+            await self._reply(bot, chat_id, Reply(render("slow_down")))
         return verdict == "ok"
 
     @staticmethod
@@ -431,6 +463,23 @@ class TelegramAdapter:
             url += f"?start={flow}"
         return Reply(render("private_chat_only", flow=flow),
                      (Button(render("private_chat_button"), "", url=url),))
+
+    async def _reply(self, bot: Bot, chat_id: int, reply: Reply,
+                     quote: int | None = None) -> None:
+        """Send a reply to what someone just did. The step behind it is already saved, so a
+        transient failure (5xx, a dropped connection) is retried a few times rather than
+        leaving them without the reply's buttons."""
+        for attempt in range(1, REPLY_ATTEMPTS + 1):
+            try:
+                await self._send(bot, chat_id, reply, quote)
+                return
+            except BadRequest:
+                raise
+            except NetworkError as error:
+                if attempt == REPLY_ATTEMPTS:
+                    raise
+                logger.info("reply to chat failed (%s); retrying", error)
+                await asyncio.sleep(REPLY_RETRY_SECONDS * attempt)
 
     async def _send(self, bot: Bot, chat_id: int, reply: Reply,
                     quote: int | None = None) -> None:
@@ -475,6 +524,7 @@ class TelegramAdapter:
         """Send one notification and record the outcome; False when Telegram asks us to wait."""
         db = self.engine.db
         try:
+            # not _reply: the outbox retries with its own backoff, recorded in the database
             await self._send(bot, int(notification.chat_id), Reply(notification.text))
         except RetryAfter as error:
             wait = error.retry_after
@@ -531,6 +581,7 @@ def build_application(token: str | None, engine: Engine, *, api_base_url: str | 
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(adapter.post_init)
+        .update_queue(DurableUpdateQueue(engine))
     )
     if telegram_limits:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))

@@ -177,3 +177,11 @@ def m004_handled_updates(db: Database) -> None:
     db["handled_updates"].create({"update_id": int, "handled_at": str}, pk="update_id",
                                  not_null={"handled_at"})
     db["handled_updates"].create_index(["handled_at"])
+
+
+@migrations()
+def m005_received_updates(db: Database) -> None:
+    # Updates as received, until handled: the polling library confirms a batch to Telegram
+    # before handling it, so a crash would otherwise lose what was waiting in memory.
+    db["received_updates"].create({"update_id": int, "payload": str, "received_at": str},
+                                  pk="update_id", not_null={"payload", "received_at"})

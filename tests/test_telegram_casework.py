@@ -11,8 +11,8 @@ from handlers.engine import Engine
 
 from tests.fake_bot_api import FakeBotApi
 from tests.journeys import DETAILS, engine_with
-from tests.test_telegram_e2e import PARENT, button, press, running_bot, say
-from tests.test_telegram_e2e import server  # noqa: F401 - the fake Bot API fixture
+from tests.test_telegram_e2e import PARENT, TOKEN, button, press, running_bot, say
+from tests.test_telegram_e2e import bot, server  # noqa: F401 - fixtures: the fake API, a bot
 
 OFFICE_CHAT = 777
 
@@ -149,3 +149,43 @@ async def test_a_redelivered_update_has_no_second_effect(server, knowledge, db):
                                      for c in server.calls("sendMessage")))
     assert db["questions"].count == 1
     assert next(db.query("select count(*) as n from handled_updates"))["n"] == 2
+
+
+async def test_updates_received_but_not_handled_before_a_crash_are_handled_after(
+        server, knowledge, tmp_path):
+    """The updater confirms a batch before handling it: a crash then must not lose it."""
+    from storage.db import open_database
+    from telegram import Update
+
+    from bot.telegram import build_application
+
+    path = tmp_path / "crash.db"
+    crashed = build_application(TOKEN, engine_with(knowledge, open_database(path)),
+                                api_base_url=server.url)
+    await crashed.initialize()
+    for n in range(5):  # received (and confirmed to Telegram) but the process dies here
+        update = server.push_message(PARENT + n, "whatsapp rules?")
+        await crashed.update_queue.put(Update.de_json(update, crashed.bot))
+    await crashed.shutdown()
+
+    restarted = engine_with(knowledge, open_database(path))
+    async with running_bot(server, restarted):
+        await wait_until(lambda: restarted.db["received_updates"].count == 0)
+    assert len({int(c.params["chat_id"]) for c in server.calls("sendMessage")}) == 5
+    assert restarted.db["questions"].count == 5
+
+
+async def test_a_failed_button_acknowledgement_does_not_cancel_the_press(server, bot):
+    (message,) = await say(server, "whatsapp rules?")
+    server.fail("answerCallbackQuery", 500, times=1)
+    before = len(server.calls("sendMessage"))
+    server.push_callback(PARENT, button(message, "Read section 6")["callback_data"],
+                         message.response["message_id"])
+    await wait_until(lambda: any(c.response and "Section 6" in (c.params.get("text") or "")
+                                 for c in server.calls()[before:]))
+
+
+async def test_a_reply_lost_to_a_passing_error_is_sent_again(server, bot):
+    server.fail("sendMessage", 500, times=1)
+    replies = await say(server, "whatsapp rules?", expect=2)  # the failed try, then the retry
+    assert isinstance(replies[-1].response, dict) and "section 6" in replies[-1].params["text"]
