@@ -200,7 +200,7 @@ async def walk_flow(driver: Driver, user: User, steps: list, double_tap: bool) -
     """Walk a flow to its summary and Submit; on a lost reply (no expected button) /cancel and
     start again, as a person would; Submit again while no reference has come back."""
     await driver.say(user, "/start")
-    for attempt in range(3):
+    for _ in range(3):  # up to two restarts of the flow
         ok = True
         for kind, arg in steps:
             if kind == "say":
@@ -400,7 +400,7 @@ def check(args, workdir, server, observer, driver, users, stats, staff, kills, b
                                  "delivered": got,
                                  "reference": (REFERENCE.findall(key[1]) or [None])[0]})
     new_case_notices = Counter()
-    for _, chat, text, _, _, submission_id in outbox:
+    for _, chat, _text, _, _, submission_id in outbox:
         if submission_id is not None and chat == f"tg:{OFFICE}":
             new_case_notices[submission_id] += 1
 

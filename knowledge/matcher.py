@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.curated import Curated, Entry, OutOfScope
 from knowledge.intent import detect_action
-from knowledge.normalise import SYNONYMS, canonical, tokens, words
+from knowledge.normalise import SYNONYMS, canonical, words
 from knowledge.policy import Policy
 
 # A confident answer needs this much; below DECLINE_BELOW the bot declines.

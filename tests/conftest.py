@@ -3,6 +3,7 @@ that talks to the core the way a person would, with no transport in between."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,9 @@ from handlers.engine import Engine
 from handlers.replies import Incoming, Person, Reply
 from knowledge.school import Knowledge, load_knowledge
 from storage.db import open_database
+
+from tests.fake_bot_api import FakeBotApi
+from tests.telegram_driver import BOT_NAME, TOKEN, running_bot
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +73,16 @@ def chat(engine) -> Chat:
 @pytest.fixture
 def other_parent(engine) -> Chat:
     return Chat(engine, Person(id="test:parent-2", role="parent", name="Alex"))
+
+
+# -- Telegram over real HTTP (tests/fake_bot_api.py, tests/telegram_driver.py) ---------------
+@pytest.fixture
+def server() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN, username=BOT_NAME) as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(server, engine) -> AsyncIterator:
+    async with running_bot(server, engine) as application:
+        yield application

@@ -11,8 +11,7 @@ from handlers.engine import Engine
 
 from tests.fake_bot_api import FakeBotApi
 from tests.journeys import DETAILS, engine_with
-from tests.test_telegram_e2e import PARENT, TOKEN, button, press, running_bot, say
-from tests.test_telegram_e2e import bot, server  # noqa: F401 - fixtures: the fake API, a bot
+from tests.telegram_driver import PARENT, TOKEN, button, press, running_bot, say
 
 OFFICE_CHAT = 777
 

@@ -5,92 +5,28 @@ Assertions are on what the server received; nothing inside PTB is mocked."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 
-from bot.telegram import (
-    ALLOWED_UPDATES,
-    DEEP_LINKS,
-    GROUP_BUTTONS,
-    ChatRateLimit,
-    build_application,
-    download_file,
-)
+from bot.telegram import DEEP_LINKS, GROUP_BUTTONS, ChatRateLimit, download_file
 from handlers import buttons, qa
 from handlers.replies import Attachment, Button, Reply
 from storage.db import open_database
 from tests.conftest import NOW
-from tests.fake_bot_api import Call, FakeBotApi, utf16_len
-
-TOKEN = "123456789:AAE_test-token-abcdefghijklmnopqrstuvwxyz"
-PARENT = 4242
-GROUP = -1009
-BOT_NAME = "policy_test_bot"
-
-
-@asynccontextmanager
-async def running_bot(server: FakeBotApi, engine, **options) -> AsyncIterator:
-    options.setdefault("rate_limit", ChatRateLimit(per_second=1000, burst=1000))
-    application = build_application(TOKEN, engine, api_base_url=server.url, **options)
-    await application.initialize()
-    if application.post_init:  # as run_polling does between initialize() and start()
-        await application.post_init(application)
-    await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=1,
-                                            allowed_updates=ALLOWED_UPDATES)
-    try:
-        yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-
-
-@pytest.fixture
-def server() -> Iterator[FakeBotApi]:
-    with FakeBotApi(TOKEN, username=BOT_NAME) as api:
-        yield api
-
-
-@pytest.fixture
-async def bot(server, engine) -> AsyncIterator:
-    async with running_bot(server, engine) as application:
-        yield application
-
-
-async def say(server: FakeBotApi, text: str, expect: int = 1, user: int = PARENT,
-              **kwargs) -> list[Call]:
-    """Send `text` as `user` and return the `expect` messages the bot sends back."""
-    before = len(server.calls("sendMessage"))
-    server.push_message(user, text, **kwargs)
-    return (await server.wait_for_calls("sendMessage", before + expect))[before:]
-
-
-async def press(server: FakeBotApi, message: Call, data: str, method: str = "sendMessage",
-                user: int = PARENT, chat: int | None = None) -> list[Call]:
-    """Press a button with `data` under the bot's `message`; the bot's `method` calls back."""
-    before = len(server.calls(method))
-    query = server.push_callback(user, data, message.response["message_id"], chat_id=chat)
-    calls = (await server.wait_for_calls(method, before + 1))[before:]
-    await server.wait_for_calls("answerCallbackQuery", 1)
-    assert server.queries[query] is True, "every press is answered"
-    return calls
-
-
-def button(call: Call, label: str) -> dict:
-    for offered in call.buttons:
-        if label.casefold() in offered["text"].casefold():
-            return offered
-    raise AssertionError(f"no button like {label!r} in {[b['text'] for b in call.buttons]}")
-
-
-def labels(call: Call) -> list[str]:
-    return [b["text"] for b in call.buttons]
-
+from tests.fake_bot_api import utf16_len
+from tests.telegram_driver import (
+    BOT_NAME,
+    GROUP,
+    PARENT,
+    TOKEN,
+    button,
+    labels,
+    press,
+    running_bot,
+    say,
+)
 
 async def test_start_shows_welcome_privacy_and_menu(server, bot):
     [welcome] = await say(server, "/start")
