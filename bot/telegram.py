@@ -14,6 +14,7 @@ import re
 import secrets
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,7 +82,8 @@ DEEP_LINKS = frozenset({"concern", "report", "mycases"})
 OUTBOX_INTERVAL_SECONDS = 3.0
 RETRY_BASE_SECONDS = 2
 CASEWORK_INTERVAL_SECONDS = 60.0
-# A reply that fails for a passing reason (5xx, a dropped connection) is tried this often.
+# A reply or acknowledgement failing for a passing reason (5xx, dropped connection) is tried
+# this often in all.
 REPLY_ATTEMPTS = 3
 REPLY_RETRY_SECONDS = 0.5
 # Handler groups around the adapter's own (group 0): de-duplication first, bookkeeping last.
@@ -253,6 +255,22 @@ def _media(message: Message) -> tuple[str, tuple[Attachment, ...]] | None:
     return None
 
 
+async def _retrying_passing_errors(call: Callable[[], Awaitable[object]]) -> None:
+    """Make a Bot API call, trying again after a passing failure (5xx, timeout, dropped
+    connection); a refusal (400) is final. 429s are PTB's rate limiter's to wait out."""
+    for attempt in range(1, REPLY_ATTEMPTS + 1):
+        try:
+            await call()
+            return
+        except BadRequest:
+            raise
+        except NetworkError as error:
+            if attempt == REPLY_ATTEMPTS:
+                raise
+            logger.info("Bot API call failed (%s); trying again", error)
+            await asyncio.sleep(REPLY_RETRY_SECONDS * attempt)
+
+
 class DurableUpdateQueue(asyncio.Queue):
     """The Application's update queue, written through to the database. PTB's updater
     confirms a batch to Telegram before handling it (and a webhook answers before the update
@@ -360,7 +378,8 @@ class TelegramAdapter:
         if query is None:
             return
         try:
-            await query.answer()  # stops the button's spinner, whatever happens next
+            # stops the button's spinner; the press goes ahead whatever happens here
+            await _retrying_passing_errors(query.answer)
         except TelegramError as error:
             logger.info("could not answer callback query of update %s: %s",
                         update.update_id, error)
@@ -467,19 +486,8 @@ class TelegramAdapter:
     async def _reply(self, bot: Bot, chat_id: int, reply: Reply,
                      quote: int | None = None) -> None:
         """Send a reply to what someone just did. The step behind it is already saved, so a
-        transient failure (5xx, a dropped connection) is retried a few times rather than
-        leaving them without the reply's buttons."""
-        for attempt in range(1, REPLY_ATTEMPTS + 1):
-            try:
-                await self._send(bot, chat_id, reply, quote)
-                return
-            except BadRequest:
-                raise
-            except NetworkError as error:
-                if attempt == REPLY_ATTEMPTS:
-                    raise
-                logger.info("reply to chat failed (%s); retrying", error)
-                await asyncio.sleep(REPLY_RETRY_SECONDS * attempt)
+        passing failure is retried rather than leaving them without the reply's buttons."""
+        await _retrying_passing_errors(lambda: self._send(bot, chat_id, reply, quote))
 
     async def _send(self, bot: Bot, chat_id: int, reply: Reply,
                     quote: int | None = None) -> None:

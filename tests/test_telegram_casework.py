@@ -188,3 +188,11 @@ async def test_a_reply_lost_to_a_passing_error_is_sent_again(server, bot):
     server.fail("sendMessage", 500, times=1)
     replies = await say(server, "whatsapp rules?", expect=2)  # the failed try, then the retry
     assert isinstance(replies[-1].response, dict) and "section 6" in replies[-1].params["text"]
+
+
+async def test_a_button_acknowledgement_lost_once_is_sent_again(server, bot):
+    (message,) = await say(server, "whatsapp rules?")
+    server.fail("answerCallbackQuery", 500, times=1)
+    query = server.push_callback(PARENT, button(message, "Read section 6")["callback_data"],
+                                 message.response["message_id"])
+    await wait_until(lambda: server.queries[query] is True)
