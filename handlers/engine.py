@@ -33,7 +33,7 @@ MEDIA_NAMES = {
     "contact": "contact cards",
     "animation": "GIFs",
     "poll": "polls",
-    "edited": "edited messages",  # the not_text template words this case itself
+    "edited": "edited messages",
 }
 
 
@@ -66,7 +66,8 @@ class Engine:
             return flows.on_message(turn, current, incoming)
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
-            return [Reply(render("not_text", media=media), self._menu_buttons())]
+            return [Reply(render("not_text", media=media, edited=incoming.media == "edited"),
+                          self._menu_buttons())]
         if not text:
             return [Reply(render("empty"))]
         if suggests_child_at_risk(text):
