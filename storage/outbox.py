@@ -17,10 +17,6 @@ from storage.clock import iso
 from storage.people import OFFICE
 
 MAX_ERROR_CHARS = 500
-_RESOLVED_CHAT = (
-    "COALESCE(o.chat_id, (SELECT chat_id FROM role_chats WHERE role = o.recipient_role), "
-    f"(SELECT chat_id FROM role_chats WHERE role = '{OFFICE}'))"
-)
 
 
 @dataclass(frozen=True)
@@ -73,19 +69,21 @@ def due_notifications(db: Database, now: datetime, limit: int = 20,
                       transport: str = "tg") -> list[Notification]:
     """Notifications due by `now` that can be delivered over `transport`, oldest first.
     One that was waiting for a chat gets the chat it resolves to now."""
+    waiting = list(db.query(
+        "SELECT id, recipient_role FROM outbox WHERE chat_id IS NULL AND status != 'sent' "
+        "AND next_attempt_at <= ?", [iso(now)]))
+    with db.atomic():
+        for row in waiting:
+            if chat := _chat_for_role(db, row["recipient_role"]):
+                db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", [chat, row["id"]])
     rows = list(db.query(
-        f"SELECT * FROM (SELECT o.id, o.chat_id, o.text, o.recipient_role, "
-        f"o.recipient_person, o.attempts, {_RESOLVED_CHAT} AS chat FROM outbox o "
-        "WHERE o.status != 'sent' AND o.next_attempt_at <= ?) "
-        "WHERE chat LIKE ? ORDER BY id LIMIT ?",
+        "SELECT id, chat_id, text, recipient_role, recipient_person, attempts FROM outbox "
+        "WHERE status != 'sent' AND next_attempt_at <= ? AND chat_id LIKE ? "
+        "ORDER BY id LIMIT ?",
         [iso(now), f"{transport}:%", limit],
     ))
-    with db.atomic():
-        for row in rows:
-            if row["chat_id"] is None:
-                db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", [row["chat"], row["id"]])
     return [
-        Notification(row["id"], row["chat"].split(":", 1)[1], row["text"],
+        Notification(row["id"], row["chat_id"].split(":", 1)[1], row["text"],
                      row["recipient_role"], row["recipient_person"], row["attempts"])
         for row in rows
     ]
