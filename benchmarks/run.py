@@ -46,8 +46,11 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def summary(samples: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(samples), 3),
-            "p99_ms": round(percentile(samples, 0.99), 3), "n": len(samples)}
+    return {
+        "p50_ms": round(statistics.median(samples), 3),
+        "p99_ms": round(percentile(samples, 0.99), 3),
+        "n": len(samples),
+    }
 
 
 def latencies(fn: Callable[[str], object], questions: list[str]) -> dict[str, float]:
@@ -84,8 +87,9 @@ def scaled_curated(knowledge: Knowledge, times: int, rng: random.Random) -> Cura
                     rng.shuffle(words)
                     words.append(f"topic{copy}x{rng.randint(0, 999)}")
                 phrasings.append(" ".join(words))
-            entries.append(dataclasses.replace(entry, id=f"{entry.id}-{copy}",
-                                               questions=tuple(phrasings)))
+            entries.append(
+                dataclasses.replace(entry, id=f"{entry.id}-{copy}", questions=tuple(phrasings))
+            )
     return Curated(tuple(entries), knowledge.curated.out_of_scope)
 
 
@@ -101,8 +105,12 @@ def matcher_at_scales(knowledge: Knowledge, questions: list[str]) -> list[dict]:
         start = time.perf_counter()
         matcher = Matcher(knowledge.policy, scaled_curated(knowledge, times, rng))
         build = time.perf_counter() - start
-        row = {"scale": times, "documents": len(matcher._index.docs),
-               "build_s": round(build, 2), "policybot": latencies(matcher.match, questions)}
+        row = {
+            "scale": times,
+            "documents": len(matcher._index.docs),
+            "build_s": round(build, 2),
+            "policybot": latencies(matcher.match, questions),
+        }
         if times <= 100:  # the baselines scan every passage: 1000x would take minutes
             policy = scaled_policy(knowledge.policy, times)
             row["wratio-passages"] = latencies(wratio_predictor(policy), questions)
@@ -122,13 +130,22 @@ async def end_to_end(knowledge: Knowledge) -> dict:
     from storage.db import open_database
     from tests.fake_bot_api import FakeBotApi
 
-    scripts = ["whatsapp rules?", "/concern", "/cancel", "can i film the nativity",
-               "what counts as cyberbullying"]
+    scripts = [
+        "whatsapp rules?",
+        "/concern",
+        "/cancel",
+        "can i film the nativity",
+        "what counts as cyberbullying",
+    ]
     with tempfile.TemporaryDirectory() as folder, FakeBotApi("123456:BENCH") as server:
         engine = Engine(knowledge, open_database(Path(folder) / "bench.db"))
         application = build_application(
-            "123456:BENCH", engine, api_base_url=server.url, telegram_limits=False,
-            rate_limit=ChatRateLimit(per_second=1000, burst=1000))
+            "123456:BENCH",
+            engine,
+            api_base_url=server.url,
+            telegram_limits=False,
+            rate_limit=ChatRateLimit(per_second=1000, burst=1000),
+        )
         started: dict[int, float] = {}
 
         async def stamp(update, _context) -> None:  # the moment the bot starts on it
@@ -140,8 +157,9 @@ async def end_to_end(knowledge: Knowledge) -> dict:
         application.add_handler(TypeHandler(Update, stamp), group=-10)
         await application.initialize()
         await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1,
-                                                allowed_updates=ALLOWED_UPDATES)
+        await application.updater.start_polling(
+            poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
+        )
         rest = rss_mb()
         pushed: dict[int, list[int]] = {}
         start = time.monotonic()
@@ -159,86 +177,139 @@ async def end_to_end(knowledge: Knowledge) -> dict:
     replies: dict[int, list[float]] = {}
     for call in server.calls("sendMessage"):
         replies.setdefault(int(call.params["chat_id"]), []).append(call.at)
-    bot_side = [(replies[chat][k] - started[update_id]) * 1000
-                for chat, ids in pushed.items() for k, update_id in enumerate(ids)]
-    with_queue = [(replies[chat][k] - server.handed_over[update_id]) * 1000
-                  for chat, ids in pushed.items() for k, update_id in enumerate(ids)]
-    return {"users": USERS, "updates": total, "seconds": round(elapsed, 3),
-            "updates_per_second": round(total / elapsed, 1), "reply": summary(bot_side),
-            "reply_including_queue": summary(with_queue),
-            "rss_mb_at_rest": rest, "rss_mb_under_load": loaded}
+    bot_side = [
+        (replies[chat][k] - started[update_id]) * 1000
+        for chat, ids in pushed.items()
+        for k, update_id in enumerate(ids)
+    ]
+    with_queue = [
+        (replies[chat][k] - server.handed_over[update_id]) * 1000
+        for chat, ids in pushed.items()
+        for k, update_id in enumerate(ids)
+    ]
+    return {
+        "users": USERS,
+        "updates": total,
+        "seconds": round(elapsed, 3),
+        "updates_per_second": round(total / elapsed, 1),
+        "reply": summary(bot_side),
+        "reply_including_queue": summary(with_queue),
+        "rss_mb_at_rest": rest,
+        "rss_mb_under_load": loaded,
+    }
 
 
 def cold_start_seconds() -> float:
     """A new process: import, parse the policy, build the matcher, answer one question."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot", "ask", "whatsapp rules?", "--json"],
-                   cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "whatsapp rules?", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
     return round(time.perf_counter() - start, 3)
 
 
 def ask_batch_seconds(questions: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "-"], cwd=ROOT,
-                   input="\n".join(questions) + "\n", capture_output=True, text=True,
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        cwd=ROOT,
+        input="\n".join(questions) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return round(time.perf_counter() - start, 3)
 
 
 def quality(knowledge: Knowledge) -> dict[str, list[dict]]:
-    return {name: [s.summary() for s in evaluate(knowledge.matcher, load_questions(DATA / name))]
-            for name in ("dev_questions.jsonl", "heldout_questions.jsonl")}
+    return {
+        name: [s.summary() for s in evaluate(knowledge.matcher, load_questions(DATA / name))]
+        for name in ("dev_questions.jsonl", "heldout_questions.jsonl")
+    }
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "machine": platform.machine(),
-            "cpus": os.cpu_count(), "system": platform.system(),
-            "processor": platform.processor() or "unknown"}
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "system": platform.system(),
+        "processor": platform.processor() or "unknown",
+    }
 
 
 def report(results: dict) -> str:
-    lines = ["# Benchmarks", "", f"Command: `make bench` (`python benchmarks/run.py`). "
-             f"Machine: {results['machine']}.", "",
-             "## Matcher latency as the knowledge base grows (same run, same questions)", "",
-             "| scale | documents | policybot p50 / p99 ms | wratio p99 ms | bm25 p99 ms | "
-             "p99 vs wratio | p99 vs bm25 |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Command: `make bench` (`python benchmarks/run.py`). Machine: {results['machine']}.",
+        "",
+        "## Matcher latency as the knowledge base grows (same run, same questions)",
+        "",
+        "| scale | documents | policybot p50 / p99 ms | wratio p99 ms | bm25 p99 ms | "
+        "p99 vs wratio | p99 vs bm25 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row in results["scales"]:
         ours = row["policybot"]
-        cells = [f"{row['scale']}x", str(row["documents"]),
-                 f"{ours['p50_ms']} / {ours['p99_ms']}"]
+        cells = [f"{row['scale']}x", str(row["documents"]), f"{ours['p50_ms']} / {ours['p99_ms']}"]
         if "wratio-passages" in row:
             w, b = row["wratio-passages"]["p99_ms"], row["bm25-passages"]["p99_ms"]
             cells += [str(w), str(b), f"{ours['p99_ms'] / w:.2f}x", f"{ours['p99_ms'] / b:.2f}x"]
         else:
             cells += ["—", "—", "—", "—"]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "Baselines are not run at 1000x (they scan every passage per question).", "",
-              "## Answer quality (`policybot eval`, same run)", ""]
+    lines += [
+        "",
+        "Baselines are not run at 1000x (they scan every passage per question).",
+        "",
+        "## Answer quality (`policybot eval`, same run)",
+        "",
+    ]
     for name, rows in results["quality"].items():
-        lines += [f"**{name}**", "", "| system | top-1 | top-3 | out-of-scope declined | "
-                  "in-scope declined |", "|---|---|---|---|---|"]
-        lines += [f"| {r['system']} | {r['top1_accuracy']} | {r['top3_recall']} | "
-                  f"{r['out_of_scope_declined']} | {r['in_scope_declined']} |" for r in rows]
+        lines += [
+            f"**{name}**",
+            "",
+            "| system | top-1 | top-3 | out-of-scope declined | in-scope declined |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['system']} | {r['top1_accuracy']} | {r['top3_recall']} | "
+            f"{r['out_of_scope_declined']} | {r['in_scope_declined']} |"
+            for r in rows
+        ]
         lines.append("")
     e2e = results["end_to_end"]
-    lines += ["## End to end: `policybot run`'s Application against a local Bot API", "",
-              f"{e2e['users']} users at once, {e2e['updates']} updates (questions, /concern, "
-              "/cancel), PTB's Telegram rate limiter off so the bot is what is measured.", "",
-              "| updates/s | vs Telegram's 30 msg/s | reply p50 ms | reply p99 ms | "
-              "RSS at rest MB | RSS under load MB |", "|---|---|---|---|---|---|",
-              f"| {e2e['updates_per_second']} | {e2e['updates_per_second'] / 30:.1f}x | "
-              f"{e2e['reply']['p50_ms']} | {e2e['reply']['p99_ms']} | {e2e['rss_mb_at_rest']} | "
-              f"{e2e['rss_mb_under_load']} |", "",
-              "Reply latency runs from the moment the bot starts on an update to the reply's "
-              "arrival at the Bot API. All updates arrive in one burst and are handled in "
-              "order (per-user order matters in a conversation), so with the wait in the "
-              f"queue counted too it is p50 {e2e['reply_including_queue']['p50_ms']} ms, "
-              f"p99 {e2e['reply_including_queue']['p99_ms']} ms for this burst.", "",
-              "## Start-up", "",
-              f"- cold start to first answer (`policybot ask`, new process): "
-              f"{results['cold_start_s']} s",
-              f"- `policybot ask --json -` on 1,000 questions, start-up included: "
-              f"{results['ask_batch_1000_s']} s", ""]
+    lines += [
+        "## End to end: `policybot run`'s Application against a local Bot API",
+        "",
+        f"{e2e['users']} users at once, {e2e['updates']} updates (questions, /concern, "
+        "/cancel), PTB's Telegram rate limiter off so the bot is what is measured.",
+        "",
+        "| updates/s | vs Telegram's 30 msg/s | reply p50 ms | reply p99 ms | "
+        "RSS at rest MB | RSS under load MB |",
+        "|---|---|---|---|---|---|",
+        f"| {e2e['updates_per_second']} | {e2e['updates_per_second'] / 30:.1f}x | "
+        f"{e2e['reply']['p50_ms']} | {e2e['reply']['p99_ms']} | {e2e['rss_mb_at_rest']} | "
+        f"{e2e['rss_mb_under_load']} |",
+        "",
+        "Reply latency runs from the moment the bot starts on an update to the reply's "
+        "arrival at the Bot API. All updates arrive in one burst and are handled in "
+        "order (per-user order matters in a conversation), so with the wait in the "
+        f"queue counted too it is p50 {e2e['reply_including_queue']['p50_ms']} ms, "
+        f"p99 {e2e['reply_including_queue']['p99_ms']} ms for this burst.",
+        "",
+        "## Start-up",
+        "",
+        f"- cold start to first answer (`policybot ask`, new process): "
+        f"{results['cold_start_s']} s",
+        f"- `policybot ask --json -` on 1,000 questions, start-up included: "
+        f"{results['ask_batch_1000_s']} s",
+        "",
+    ]
     return "\n".join(lines)
 
 

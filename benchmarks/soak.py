@@ -72,7 +72,7 @@ class Observer:
 
     def poll(self) -> None:
         with self.server._lock:
-            new = self.server.calls_log[self.seen:]
+            new = self.server.calls_log[self.seen :]
             self.seen += len(new)
         self.pending.extend(c for c in new if c.method in SENDS)
         waiting = []
@@ -167,8 +167,9 @@ class Driver:
         call, button = found
         before = len(self.messages(user.uid))
         for _ in range(taps):
-            query = self.server.push_callback(user.uid, button["callback_data"],
-                                              call.response["message_id"])
+            query = self.server.push_callback(
+                user.uid, button["callback_data"], call.response["message_id"]
+            )
             self.queries.append((user.uid, query))
         return await self._await_reply(user, before, f"press:{label}")
 
@@ -177,8 +178,9 @@ def last_text(replies: list[Call]) -> str:
     return "\n".join(c.response.get("text", "") or "" for c in replies)
 
 
-async def ask_questions(driver: Driver, user: User, pool: list[tuple[str, bool]],
-                        rng: random.Random) -> None:
+async def ask_questions(
+    driver: Driver, user: User, pool: list[tuple[str, bool]], rng: random.Random
+) -> None:
     await driver.say(user, "/start")
     for _ in range(rng.randint(2, 4)):
         question, in_scope = rng.choice(pool)
@@ -186,14 +188,25 @@ async def ask_questions(driver: Driver, user: User, pool: list[tuple[str, bool]]
         await driver.say(user, question)
 
 
-CONCERN = [("say", "/concern"), ("press", "Something in my child's class"), ("press", "Year 3"),
-           ("press", "A concern"),
-           ("say", "The class group chat has become unkind and my son is upset each evening."),
-           ("say", "A word with the class, please."), ("press", "Reply here in the chat")]
-REPORT = [("say", "/report"), ("press", "Cyberbullying"),
-          ("say", "Instagram, https://instagram.com/p/abc123"),
-          ("say", "Last night at about 9pm"), ("press", "A pupil"), ("photo", None),
-          ("press", "Done"), ("press", "No, the school can reply")]
+CONCERN = [
+    ("say", "/concern"),
+    ("press", "Something in my child's class"),
+    ("press", "Year 3"),
+    ("press", "A concern"),
+    ("say", "The class group chat has become unkind and my son is upset each evening."),
+    ("say", "A word with the class, please."),
+    ("press", "Reply here in the chat"),
+]
+REPORT = [
+    ("say", "/report"),
+    ("press", "Cyberbullying"),
+    ("say", "Instagram, https://instagram.com/p/abc123"),
+    ("say", "Last night at about 9pm"),
+    ("press", "A pupil"),
+    ("photo", None),
+    ("press", "Done"),
+    ("press", "No, the school can reply"),
+]
 
 
 async def walk_flow(driver: Driver, user: User, steps: list, double_tap: bool) -> None:
@@ -212,8 +225,9 @@ async def walk_flow(driver: Driver, user: User, steps: list, double_tap: bool) -
                 break
         if ok and driver.find(user, "Submit") is not None:
             for tap in range(3):
-                replies = await driver.press(user, "Submit", taps=2 if double_tap and tap == 0
-                                             else 1)
+                replies = await driver.press(
+                    user, "Submit", taps=2 if double_tap and tap == 0 else 1
+                )
                 if replies is None:
                     break
                 user.pressed_submit = True
@@ -235,9 +249,10 @@ async def staff_acks(db_path: Path, stop: asyncio.Event, results: Counter) -> No
         await asyncio.sleep(4)
         try:
             with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as con:
-                rows = con.execute("SELECT reference, assignee_role FROM submissions WHERE "
-                                   "status = 'open' AND assignee_role IN ('headteacher', 'dsl')"
-                                   ).fetchall()
+                rows = con.execute(
+                    "SELECT reference, assignee_role FROM submissions WHERE "
+                    "status = 'open' AND assignee_role IN ('headteacher', 'dsl')"
+                ).fetchall()
         except sqlite3.Error:
             continue
         for reference, role in rows[:3]:
@@ -245,9 +260,19 @@ async def staff_acks(db_path: Path, stop: asyncio.Event, results: Counter) -> No
                 continue
             done.add(reference)
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "cases", "ack", reference, "--as", role,
-                cwd=db_path.parent, env=env, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE)
+                sys.executable,
+                "-m",
+                "bot",
+                "cases",
+                "ack",
+                reference,
+                "--as",
+                role,
+                cwd=db_path.parent,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
             _, stderr = await process.communicate()
             results["ok" if process.returncode == 0 else "refused_or_failed"] += 1
             if process.returncode:
@@ -257,11 +282,16 @@ async def staff_acks(db_path: Path, stop: asyncio.Event, results: Counter) -> No
 class Bot:
     def __init__(self, server: FakeBotApi, workdir: Path) -> None:
         self.server, self.workdir = server, workdir
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("TELEGRAM_", "POLICYBOT_"))}
-        self.env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.url,
-                        POLICYBOT_DB=str(workdir / "bot.db"),
-                        POLICYBOT_OFFICE_CHAT_ID=str(OFFICE), PYTHONUNBUFFERED="1")
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "POLICYBOT_"))
+        }
+        self.env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.url,
+            POLICYBOT_DB=str(workdir / "bot.db"),
+            POLICYBOT_OFFICE_CHAT_ID=str(OFFICE),
+            PYTHONUNBUFFERED="1",
+        )
         self.process: subprocess.Popen | None = None
         self.runs = 0
         self.startups: list[float] = []
@@ -271,8 +301,13 @@ class Bot:
         log = open(self.workdir / f"bot-{self.runs}.log", "w")  # noqa: SIM115
         started = time.monotonic()
         before = len(self.server.calls("setMyCommands"))
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.workdir,
-                                        env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.server.wait_for_calls_sync("setMyCommands", before + 1, timeout=60)
         self.startups.append(time.monotonic() - started)
 
@@ -313,7 +348,7 @@ async def soak(args: argparse.Namespace) -> dict:
 
     stats: Counter = Counter()
     users: list[User] = []
-    roles = (["question"] * int(args.users * 0.7) + ["concern"] * int(args.users * 0.15))
+    roles = ["question"] * int(args.users * 0.7) + ["concern"] * int(args.users * 0.15)
     roles += ["report"] * (args.users - len(roles))
     rng.shuffle(roles)
     tasks = []
@@ -328,9 +363,11 @@ async def soak(args: argparse.Namespace) -> dict:
             if user.role == "question":
                 await ask_questions(driver, user, pool, rng)
             else:
-                await walk_flow(driver, user, CONCERN if user.role == "concern" else REPORT,
-                                double)
+                await walk_flow(
+                    driver, user, CONCERN if user.role == "concern" else REPORT, double
+                )
             user.done = True
+
         tasks.append(asyncio.create_task(play()))
 
     stop_staff = asyncio.Event()
@@ -342,8 +379,9 @@ async def soak(args: argparse.Namespace) -> dict:
         await asyncio.sleep(max(0.0, loop_started + at - time.monotonic()))
         busy = sum(not u.done for u in users)
         bot.kill()
-        kills.append({"at_seconds": round(time.monotonic() - loop_started, 1),
-                      "users_mid_journey": busy})
+        kills.append(
+            {"at_seconds": round(time.monotonic() - loop_started, 1), "users_mid_journey": busy}
+        )
         await asyncio.to_thread(bot.start)
     await asyncio.gather(*tasks)
     users_done = time.monotonic() - loop_started
@@ -352,8 +390,9 @@ async def soak(args: argparse.Namespace) -> dict:
     server.chaos(0)  # let the outbox drain cleanly
     drained = False
     for _ in range(120):
-        pending = db_rows(workdir / "bot.db",
-                          "SELECT count(*) FROM outbox WHERE status != 'sent'")[0][0]
+        pending = db_rows(
+            workdir / "bot.db", "SELECT count(*) FROM outbox WHERE status != 'sent'"
+        )[0][0]
         if pending == 0:
             drained = True
             break
@@ -365,12 +404,40 @@ async def soak(args: argparse.Namespace) -> dict:
     wall_seconds = time.monotonic() - wall
     observer.poll()
     server.close()
-    return check(args, workdir, server, observer, driver, users, stats, staff, kills, bot,
-                 exit_code, drained, users_done, wall_seconds)
+    return check(
+        args,
+        workdir,
+        server,
+        observer,
+        driver,
+        users,
+        stats,
+        staff,
+        kills,
+        bot,
+        exit_code,
+        drained,
+        users_done,
+        wall_seconds,
+    )
 
 
-def check(args, workdir, server, observer, driver, users, stats, staff, kills, bot,
-          exit_code, drained, users_done, wall_seconds) -> dict:
+def check(
+    args,
+    workdir,
+    server,
+    observer,
+    driver,
+    users,
+    stats,
+    staff,
+    kills,
+    bot,
+    exit_code,
+    drained,
+    users_done,
+    wall_seconds,
+) -> dict:
     db = workdir / "bot.db"
     submissions = db_rows(db, "SELECT person_id, reference, kind, draft_id FROM submissions")
     rows_per_person = Counter(person for person, *_ in submissions)
@@ -381,8 +448,7 @@ def check(args, workdir, server, observer, driver, users, stats, staff, kills, b
     submitted_not_stored = [u.uid for u in submitters if u.uid not in stored_for]
     stored_not_confirmed = sorted(stored_for - {u.uid for u in confirmed})
 
-    outbox = db_rows(db, "SELECT id, chat_id, text, status, attempts, submission_id "
-                         "FROM outbox")
+    outbox = db_rows(db, "SELECT id, chat_id, text, status, attempts, submission_id FROM outbox")
     delivered_texts: Counter = Counter()
     for chat, calls in observer.by_chat.items():
         for call in calls:
@@ -393,12 +459,19 @@ def check(args, workdir, server, observer, driver, users, stats, staff, kills, b
     for key, n in expected.items():
         got = delivered_texts.get(key, 0)
         if got < n:
-            outbox_missing.append({"chat": key[0], "text": key[1][:80], "queued": n,
-                                   "delivered": got})
+            outbox_missing.append(
+                {"chat": key[0], "text": key[1][:80], "queued": n, "delivered": got}
+            )
         elif got > n:
-            outbox_dupes.append({"chat": key[0], "text": key[1][:80], "queued": n,
-                                 "delivered": got,
-                                 "reference": (REFERENCE.findall(key[1]) or [None])[0]})
+            outbox_dupes.append(
+                {
+                    "chat": key[0],
+                    "text": key[1][:80],
+                    "queued": n,
+                    "delivered": got,
+                    "reference": (REFERENCE.findall(key[1]) or [None])[0],
+                }
+            )
     new_case_notices = Counter()
     for _, chat, _text, _, _, submission_id in outbox:
         if submission_id is not None and chat == f"tg:{OFFICE}":
@@ -413,46 +486,70 @@ def check(args, workdir, server, observer, driver, users, stats, staff, kills, b
     latencies = sorted(driver.latencies)
 
     def pct(q: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 2) \
-            if latencies else 0.0
+        return (
+            round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 2)
+            if latencies
+            else 0.0
+        )
 
     faults = {f"{method} {kind}": n for (method, kind), n in sorted(server.injected.items())}
     results = {
         "command": "make soak  (.venv/bin/python benchmarks/soak.py "
-                   f"--users {args.users} --fault-rate {args.fault_rate} --seed {args.seed})",
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
-        "users": {"total": len(users), **Counter(u.role for u in users),
-                  "double_tap_submit": sum(v for k, v in stats.items()
-                                           if k.startswith("double_tap"))},
+        f"--users {args.users} --fault-rate {args.fault_rate} --seed {args.seed})",
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "users": {
+            "total": len(users),
+            **Counter(u.role for u in users),
+            "double_tap_submit": sum(v for k, v in stats.items() if k.startswith("double_tap")),
+        },
         "questions": {"in_scope": stats["in_scope"], "out_of_scope": stats["out_of_scope"]},
         "wall_seconds": round(wall_seconds, 1),
         "users_finished_after_seconds": round(users_done, 1),
-        "bot_runs": bot.runs, "bot_startup_seconds": [round(s, 1) for s in bot.startups],
-        "kills": kills, "bot_exit_code_on_sigterm": exit_code,
-        "faults_injected": faults, "faults_total": sum(server.injected.values()),
-        "updates_pushed": pushed, "updates_answered": answered,
+        "bot_runs": bot.runs,
+        "bot_startup_seconds": [round(s, 1) for s in bot.startups],
+        "kills": kills,
+        "bot_exit_code_on_sigterm": exit_code,
+        "faults_injected": faults,
+        "faults_total": sum(server.injected.values()),
+        "updates_pushed": pushed,
+        "updates_answered": answered,
         "unanswered": [{"user": u, "what": w, "pushed_at": t} for u, w, t in driver.unanswered],
         "unanswered_pushed_within_15s_before_a_kill": sum(
-            any(0 <= k["at_seconds"] - t <= 15 for k in kills) for _, _, t in driver.unanswered),
+            any(0 <= k["at_seconds"] - t <= 15 for k in kills) for _, _, t in driver.unanswered
+        ),
         "callback_queries": len(driver.queries),
         "callback_queries_not_answered": len(unanswered_queries),
-        "reply_latency_seconds": {"p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99),
-                                  "max": round(latencies[-1], 2) if latencies else 0.0},
+        "reply_latency_seconds": {
+            "p50": pct(0.5),
+            "p90": pct(0.9),
+            "p99": pct(0.99),
+            "max": round(latencies[-1], 2) if latencies else 0.0,
+        },
         "flow_restarts_after_lost_reply": sum(u.restarts for u in users),
         "submit_pressed_again_no_reference": stats["submit_retried"],
-        "submissions": {"users_pressed_submit": len(submitters),
-                        "users_saw_reference": len(confirmed),
-                        "rows": len(submissions), "people_with_rows": len(rows_per_person),
-                        "duplicates": duplicates,
-                        "pressed_submit_but_not_stored": submitted_not_stored,
-                        "stored_but_reference_not_seen": stored_not_confirmed},
-        "outbox": {"rows": len(outbox), "sent": len(outbox) - len(not_sent),
-                   "not_sent": not_sent, "drained": drained,
-                   "max_attempts": max((row[4] for row in outbox), default=0),
-                   "office_new_case_notices_per_case_max":
-                       max(new_case_notices.values(), default=0),
-                   "missing_deliveries": outbox_missing, "duplicate_deliveries": outbox_dupes},
+        "submissions": {
+            "users_pressed_submit": len(submitters),
+            "users_saw_reference": len(confirmed),
+            "rows": len(submissions),
+            "people_with_rows": len(rows_per_person),
+            "duplicates": duplicates,
+            "pressed_submit_but_not_stored": submitted_not_stored,
+            "stored_but_reference_not_seen": stored_not_confirmed,
+        },
+        "outbox": {
+            "rows": len(outbox),
+            "sent": len(outbox) - len(not_sent),
+            "not_sent": not_sent,
+            "drained": drained,
+            "max_attempts": max((row[4] for row in outbox), default=0),
+            "office_new_case_notices_per_case_max": max(new_case_notices.values(), default=0),
+            "missing_deliveries": outbox_missing,
+            "duplicate_deliveries": outbox_dupes,
+        },
         "staff_cli_acks": dict(staff),
         "bot_log_errors": {f"{a}: {b}": n for (a, b), n in log_errors.most_common(10)},
         "bot_log_exceptions": dict(tracebacks.most_common(10)),
@@ -460,7 +557,8 @@ def check(args, workdir, server, observer, driver, users, stats, staff, kills, b
     }
     results["verdict"] = {
         "every_submission_stored_once": not duplicates and not submitted_not_stored,
-        "every_notification_delivered_once": not not_sent and not outbox_missing
+        "every_notification_delivered_once": not not_sent
+        and not outbox_missing
         and not outbox_dupes,
         "every_update_answered": not driver.unanswered,
         "every_button_press_answered": not unanswered_queries,
@@ -472,15 +570,19 @@ def markdown(r: dict) -> str:
     s, o, v = r["submissions"], r["outbox"], r["verdict"]
     faults = ", ".join(f"{k}: {n}" for k, n in r["faults_injected"].items())
     lines = [
-        "# Soak", "",
+        "# Soak",
+        "",
         "`policybot run` as a process against the fake Bot API (tests/fake_bot_api.py), "
         "with random 429/500/dropped connections on sendMessage, getUpdates and "
         "answerCallbackQuery, and two SIGKILL + restarts mid-run. Run on demand, never in "
-        "`make test`.", "",
+        "`make test`.",
+        "",
         f"Command: `{r['command']}`  ",
         f"Machine: Python {r['machine']['python']}, {r['machine']['platform']}, "
-        f"{r['machine']['cpus']} CPUs", "",
-        "| figure | value |", "|---|---|",
+        f"{r['machine']['cpus']} CPUs",
+        "",
+        "| figure | value |",
+        "|---|---|",
         f"| users at once | {r['users']['total']} ({r['users'].get('question', 0)} asking, "
         f"{r['users'].get('concern', 0)} concern flow, {r['users'].get('report', 0)} report "
         f"flow with a photo; {r['users']['double_tap_submit']} double-tap Submit) |",
@@ -506,7 +608,9 @@ def markdown(r: dict) -> str:
         f"| outbox: rows / sent / missing / duplicated deliveries | {o['rows']} / {o['sent']} / "
         f"{len(o['missing_deliveries'])} / {len(o['duplicate_deliveries'])} |",
         f"| staff `cases ack` via CLI | {r['staff_cli_acks']} |",
-        "", "| check | result |", "|---|---|",
+        "",
+        "| check | result |",
+        "|---|---|",
         *[f"| {k.replace('_', ' ')} | {'yes' if ok else '**no**'} |" for k, ok in v.items()],
         "",
     ]
@@ -519,17 +623,34 @@ def main() -> int:
     parser.add_argument("--fault-rate", type=float, default=0.03)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds to start all users")
-    parser.add_argument("--kill-at", type=float, nargs="*", default=[18.0, 40.0],
-                        help="seconds into the run to SIGKILL and restart the bot")
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        nargs="*",
+        default=[18.0, 40.0],
+        help="seconds into the run to SIGKILL and restart the bot",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     args = parser.parse_args()
     results = asyncio.run(soak(args))
     (args.out / "soak-results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "SOAK.md").write_text(markdown(results))
     print(markdown(results))
-    print(json.dumps({k: results[k] for k in ("submissions", "outbox", "unanswered",
-                                              "bot_log_errors", "bot_log_exceptions")},
-                     indent=1)[:6000])
+    print(
+        json.dumps(
+            {
+                k: results[k]
+                for k in (
+                    "submissions",
+                    "outbox",
+                    "unanswered",
+                    "bot_log_errors",
+                    "bot_log_exceptions",
+                )
+            },
+            indent=1,
+        )[:6000]
+    )
     return 0 if all(results["verdict"].values()) else 1
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.maintenance import add_commands as add_maintenance_commands
+from bot.settings import Settings
 from handlers import gaps, inbox, review, staff
 from handlers.engine import Engine
 from handlers.replies import Person, Reply
@@ -18,16 +20,11 @@ from handlers.templates import render
 from handlers.turn import Turn
 from knowledge.matcher import Match
 from knowledge.school import Knowledge, load_school
-
 from storage.attachments import files_of
 from storage.audit import audit_of
-from storage.cases import (Case, all_cases, case_by_reference, cases_since,
-                           timeline_of)
+from storage.cases import Case, all_cases, case_by_reference, cases_since, timeline_of
 from storage.db import open_database
 from storage.staff import revoke_staff, staff_members
-
-from bot.maintenance import add_commands as add_maintenance_commands
-from bot.settings import Settings
 
 
 def match_to_json(match: Match) -> dict:
@@ -46,7 +43,9 @@ def match_to_json(match: Match) -> dict:
             {"section": a.section, "title": a.title, "confidence": a.confidence}
             for a in match.alternatives
             if a.section != match.section
-        ] if match.answered else [],
+        ]
+        if match.answered
+        else [],
         "action": match.action,
     }
 
@@ -110,8 +109,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cases_to_json(cases: list[Case]) -> list[dict]:
     """The `cases list --json` contract of design.md: keep these keys stable."""
-    return [{"reference": c.reference, "kind": c.kind, "route": c.route, "status": c.status,
-             "created_at": c.created_at} for c in cases]
+    return [
+        {
+            "reference": c.reference,
+            "kind": c.kind,
+            "route": c.route,
+            "status": c.status,
+            "created_at": c.created_at,
+        }
+        for c in cases
+    ]
 
 
 def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -129,20 +136,37 @@ def cmd_cases_show(args: argparse.Namespace, settings: Settings) -> int:
     if case is None:
         raise ValueError(f"no case {args.reference}")
     casework = load_school(settings.school_dir).casework
-    print(render("case_show", case=case, casework=casework, timeline=timeline_of(db, case.id),
-                 files=files_of(db, case.id)))
+    print(
+        render(
+            "case_show",
+            case=case,
+            casework=casework,
+            timeline=timeline_of(db, case.id),
+            files=files_of(db, case.id),
+        )
+    )
     return 0
 
 
 def cmd_staff_invite(args: argparse.Namespace, settings: Settings) -> int:
     casework = load_school(settings.school_dir).casework
     role = staff.role_for(args.role, args.class_name, casework)
-    code, expires = staff.invite(open_database(settings.db_path), role, args.name,
-                                 datetime.now(UTC))
+    code, expires = staff.invite(
+        open_database(settings.db_path), role, args.name, datetime.now(UTC)
+    )
     username = settings.telegram_bot_username
-    print(render("staff_invite", role=role, holder=casework.holder(role), name=args.name,
-                 code=code, expires=f"{expires:%Y-%m-%d %H:%M} UTC", username=username,
-                 link=staff.deep_link(code, username)))
+    print(
+        render(
+            "staff_invite",
+            role=role,
+            holder=casework.holder(role),
+            name=args.name,
+            code=code,
+            expires=f"{expires:%Y-%m-%d %H:%M} UTC",
+            username=username,
+            link=staff.deep_link(code, username),
+        )
+    )
     return 0
 
 
@@ -157,12 +181,17 @@ def cmd_staff_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if people else 1
 
 
-def _on_behalf(args: argparse.Namespace, settings: Settings,
-               action: Callable[[Turn], list[Reply]]) -> int:
+def _on_behalf(
+    args: argparse.Namespace, settings: Settings, action: Callable[[Turn], list[Reply]]
+) -> int:
     """A case action done at the command line for a role; audited with actor "cli".
     A refusal is a PermissionError, which main() reports."""
-    turn = Turn(_knowledge(settings), open_database(settings.db_path),
-                Person(id="cli", role=args.as_role), datetime.now(UTC))
+    turn = Turn(
+        _knowledge(settings),
+        open_database(settings.db_path),
+        Person(id="cli", role=args.as_role),
+        datetime.now(UTC),
+    )
     for reply in action(turn):
         print(reply.text)
     return 0
@@ -177,8 +206,9 @@ def cmd_cases_reply(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_cases_resolve(args: argparse.Namespace, settings: Settings) -> int:
-    return _on_behalf(args, settings,
-                      lambda turn: inbox.resolve(turn, args.reference, args.outcome))
+    return _on_behalf(
+        args, settings, lambda turn: inbox.resolve(turn, args.reference, args.outcome)
+    )
 
 
 def _since(text: str) -> str:
@@ -198,8 +228,13 @@ def cmd_cases_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings.db_path)
     cases = cases_since(db, args.since) if args.since else all_cases(db)
-    print(render("annual_report", since=args.since,
-                 summary=review.summarise(cases, school_today(datetime.now(UTC)))))
+    print(
+        render(
+            "annual_report",
+            since=args.since,
+            summary=review.summarise(cases, school_today(datetime.now(UTC))),
+        )
+    )
     return 0
 
 
@@ -225,13 +260,24 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=cmd_chat)
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling by default)")
-    run.add_argument("--webhook-url", metavar="URL",
-                     help="receive updates by webhook at this public https URL instead of "
-                          "polling (secret from TELEGRAM_WEBHOOK_SECRET, else random)")
-    run.add_argument("--listen", default="127.0.0.1", metavar="ADDRESS",
-                     help="webhook mode: the address to listen on (default: 127.0.0.1)")
-    run.add_argument("--port", type=int, default=8443,
-                     help="webhook mode: the port to listen on (default: 8443)")
+    run.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="receive updates by webhook at this public https URL instead of "
+        "polling (secret from TELEGRAM_WEBHOOK_SECRET, else random)",
+    )
+    run.add_argument(
+        "--listen",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="webhook mode: the address to listen on (default: 127.0.0.1)",
+    )
+    run.add_argument(
+        "--port",
+        type=int,
+        default=8443,
+        help="webhook mode: the port to listen on (default: 8443)",
+    )
     run.set_defaults(func=cmd_run)
 
     ev = commands.add_parser("eval", help="score answers on a labelled .jsonl question file")
@@ -242,59 +288,81 @@ def build_parser() -> argparse.ArgumentParser:
     cases = commands.add_parser("cases", help="list or show concerns, complaints and reports")
     what = cases.add_subparsers(dest="cases_command", required=True, metavar="SUBCOMMAND")
     listing = what.add_parser("list", help="every case: reference, kind, route, status, date")
-    listing.add_argument("--json", action="store_true",
-                         help='print [{"reference", "kind", "route", "status", "created_at"}]')
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help='print [{"reference", "kind", "route", "status", "created_at"}]',
+    )
     listing.set_defaults(func=cmd_cases_list)
     show = what.add_parser("show", help="one case in full, with its timeline and files")
     show.add_argument("reference", help="the case reference, e.g. BH-2026-0042")
     show.set_defaults(func=cmd_cases_show)
     acting = {}
     for name, help_text, func in (
-            ("ack", "acknowledge a case on behalf of a role", cmd_cases_ack),
-            ("reply", "reply to the parent on behalf of a role", cmd_cases_reply),
-            ("resolve", "resolve a case with an outcome on behalf of a role", cmd_cases_resolve)):
+        ("ack", "acknowledge a case on behalf of a role", cmd_cases_ack),
+        ("reply", "reply to the parent on behalf of a role", cmd_cases_reply),
+        ("resolve", "resolve a case with an outcome on behalf of a role", cmd_cases_resolve),
+    ):
         acting[name] = what.add_parser(name, help=help_text)
         acting[name].add_argument("reference", help="the case reference, e.g. BH-2026-0042")
         acting[name].add_argument(
-            "--as", dest="as_role", required=True, metavar="ROLE",
+            "--as",
+            dest="as_role",
+            required=True,
+            metavar="ROLE",
             help="the role acted for, e.g. headteacher or 'class_teacher:Year 3' (recorded "
-                 "in the audit trail with actor cli)")
+            "in the audit trail with actor cli)",
+        )
         acting[name].set_defaults(func=func)
     acting["reply"].add_argument("text", help="the reply the parent is sent")
-    acting["resolve"].add_argument("--outcome", required=True,
-                                   help="what was done; the parent is sent it")
+    acting["resolve"].add_argument(
+        "--outcome", required=True, help="what was done; the parent is sent it"
+    )
 
     export = what.add_parser("export", help="cases since a date with their audit trail, as CSV")
-    export.add_argument("--since", type=_since, required=True, metavar="DATE",
-                        help="the first day to include, e.g. 2025-09-01")
+    export.add_argument(
+        "--since",
+        type=_since,
+        required=True,
+        metavar="DATE",
+        help="the first day to include, e.g. 2025-09-01",
+    )
     export.add_argument("--format", choices=("csv",), default="csv", help="csv (the default)")
     export.set_defaults(func=cmd_cases_export)
 
     report = commands.add_parser("report", help="casework summary for the governors' review")
-    report.add_argument("--since", type=_since, metavar="DATE",
-                        help="only cases since this day (default: all)")
+    report.add_argument(
+        "--since", type=_since, metavar="DATE", help="only cases since this day (default: all)"
+    )
     report.set_defaults(func=cmd_report)
 
     gap_parser = commands.add_parser(
-        "gaps", help="questions the bot declined or that got a thumbs-down, grouped")
+        "gaps", help="questions the bot declined or that got a thumbs-down, grouped"
+    )
     gap_parser.set_defaults(func=cmd_gaps)
 
     add_maintenance_commands(commands)
 
     staff_parser = commands.add_parser("staff", help="invite, list and revoke staff")
-    people = staff_parser.add_subparsers(dest="staff_command", required=True,
-                                         metavar="SUBCOMMAND")
+    people = staff_parser.add_subparsers(dest="staff_command", required=True, metavar="SUBCOMMAND")
     invite = people.add_parser("invite", help="a one-time code and link that registers a role")
     invite.add_argument("--role", required=True, choices=staff.ROLES, help="the staff role")
     invite.add_argument("--name", required=True, help="who it is for (shown in staff list)")
-    invite.add_argument("--class", dest="class_name", metavar="CLASS",
-                        help="class_teacher only: the class, e.g. 'Year 3'")
+    invite.add_argument(
+        "--class",
+        dest="class_name",
+        metavar="CLASS",
+        help="class_teacher only: the class, e.g. 'Year 3'",
+    )
     invite.set_defaults(func=cmd_staff_invite)
     listing = people.add_parser("list", help="who is registered, as which role")
     listing.set_defaults(func=cmd_staff_list)
     revoke = people.add_parser("revoke", help="unregister a role's holders, or one person")
-    revoke.add_argument("who", metavar="ROLE_OR_PERSON",
-                        help="a role (e.g. headteacher) or a person id (e.g. tg:12345)")
+    revoke.add_argument(
+        "who",
+        metavar="ROLE_OR_PERSON",
+        help="a role (e.g. headteacher) or a person id (e.g. tg:12345)",
+    )
     revoke.set_defaults(func=cmd_staff_revoke)
     return parser
 

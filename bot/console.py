@@ -40,8 +40,9 @@ def save_file(file: Attachment, folder: Path) -> Path:
 def render_reply(reply: Reply, out: TextIO, folder: Path = Path(".")) -> None:
     """Print a reply; files it carries are saved in `folder` and their path printed."""
     lines = reply.text.splitlines() or [""]
-    lines += [render("console_file_saved", path=str(save_file(file, folder)))
-              for file in reply.files]
+    lines += [
+        render("console_file_saved", path=str(save_file(file, folder))) for file in reply.files
+    ]
     first, *rest = lines
     out.write(f"bot> {first}\n")
     for line in rest:
@@ -76,12 +77,15 @@ def attach(path_text: str) -> Incoming | Reply:
         return Reply(render("console_attach_missing", path=str(path)))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     kind = {"image": "photo", "video": "video"}.get(mime.split("/")[0], "document")
-    return Incoming(media=kind, attachments=(
-        Attachment(kind, f"local:{path.name}", path.name, mime, len(data), data),))
+    return Incoming(
+        media=kind,
+        attachments=(Attachment(kind, f"local:{path.name}", path.name, mime, len(data), data),),
+    )
 
 
-def run_chat(engine: Engine, person: Person, stdin: TextIO = sys.stdin,
-             stdout: TextIO = sys.stdout) -> None:
+def run_chat(
+    engine: Engine, person: Person, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
     interactive = stdin.isatty()
     folder = data_dir(engine.db) or Path(".")  # beside the database, like its attachments
     offered: tuple[Button, ...] = ()
@@ -102,7 +106,7 @@ def run_chat(engine: Engine, person: Person, stdin: TextIO = sys.stdin,
         if button:
             incoming: Incoming | Reply = Incoming(button=button.data)
         elif line.startswith(ATTACH):
-            incoming = attach(line[len(ATTACH):])
+            incoming = attach(line[len(ATTACH) :])
         else:
             incoming = Incoming(text=line)
         if isinstance(incoming, Reply):

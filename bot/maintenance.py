@@ -9,10 +9,9 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.settings import Settings
 from storage.attachments import ATTACHMENT_DIR, data_dir
 from storage.db import backup_database, open_database
-
-from bot.settings import Settings
 
 MIN_FREE_BYTES = 200 * 1024 * 1024
 
@@ -31,18 +30,24 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         shutil.copytree(files / ATTACHMENT_DIR, destination, dirs_exist_ok=True)
         destination.chmod(0o700)
         copied = sum(1 for _ in destination.iterdir())
-    print(f"backed up {settings.db_path} to {target} ({target.stat().st_size} bytes) "
-          f"and {copied} saved files")
-    print(f"restore: stop the bot, copy {target} over {settings.db_path} (removing any "
-          f"-wal and -shm files beside it) and {target.name}.{ATTACHMENT_DIR}/ to "
-          f"{ATTACHMENT_DIR}/ beside it, then start the bot")
+    print(
+        f"backed up {settings.db_path} to {target} ({target.stat().st_size} bytes) "
+        f"and {copied} saved files"
+    )
+    print(
+        f"restore: stop the bot, copy {target} over {settings.db_path} (removing any "
+        f"-wal and -shm files beside it) and {target.name}.{ATTACHMENT_DIR}/ to "
+        f"{ATTACHMENT_DIR}/ beside it, then start the bot"
+    )
     return 0
 
 
 def _school(settings: Settings) -> str:
     knowledge = settings.load_knowledge()
-    return (f"{knowledge.school.name}: {len(knowledge.policy.sections)} policy sections, "
-            f"{len(knowledge.curated.entries)} curated answers")
+    return (
+        f"{knowledge.school.name}: {len(knowledge.policy.sections)} policy sections, "
+        f"{len(knowledge.curated.entries)} curated answers"
+    )
 
 
 def _token(settings: Settings) -> str:
@@ -74,8 +79,7 @@ def _private(path: Path) -> str | None:
 
 
 def _permissions(settings: Settings) -> str:
-    paths = [Path(settings.db_path), Path(settings.db_path).parent / ATTACHMENT_DIR,
-             Path(".env")]
+    paths = [Path(settings.db_path), Path(settings.db_path).parent / ATTACHMENT_DIR, Path(".env")]
     problems = [problem for path in paths if (problem := _private(path))]
     if problems:
         raise ValueError("; ".join(problems))
@@ -111,10 +115,12 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    backup = commands.add_parser("backup", help="copy the database (safely, while the bot runs) "
-                                                "and the saved files")
+    backup = commands.add_parser(
+        "backup", help="copy the database (safely, while the bot runs) and the saved files"
+    )
     backup.add_argument("path", help="where to write the copy, e.g. backups/policybot-2026.db")
     backup.set_defaults(func=cmd_backup)
-    doctor = commands.add_parser("doctor", help="check settings, token, database, file "
-                                                "permissions and disk space")
+    doctor = commands.add_parser(
+        "doctor", help="check settings, token, database, file permissions and disk space"
+    )
     doctor.set_defaults(func=cmd_doctor)

@@ -18,8 +18,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str | None = Field(default=None, alias="TELEGRAM_API_BASE_URL")
     # Webhook mode only: Telegram sends it with every update (default: a new random one per run).
-    telegram_webhook_secret: SecretStr | None = Field(default=None,
-                                                      alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, alias="TELEGRAM_WEBHOOK_SECRET"
+    )
     # For staff invitation links, https://t.me/<username>?start=<code> (without the @).
     telegram_bot_username: str | None = Field(default=None, alias="TELEGRAM_BOT_USERNAME")
     db_path: Path = Field(default=Path("var/policybot.db"), alias="POLICYBOT_DB")

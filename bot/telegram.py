@@ -62,8 +62,8 @@ from handlers.reminders import casework_tick
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
 from storage.attachments import files_to_download, store_download
-from storage.updates import already_handled, keep_received, mark_handled, unhandled_received
 from storage.outbox import Notification, due_notifications, mark_failed, mark_sent
+from storage.updates import already_handled, keep_received, mark_handled, unhandled_received
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,8 @@ MAX_RETRY_SECONDS = 3600
 # Files the Bot API lets a bot download (its cloud servers stop at 20 MB).
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 _COMMAND = re.compile(
-    r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<target>[A-Za-z0-9_]+))?(?P<rest>.*)$", re.DOTALL)
+    r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<target>[A-Za-z0-9_]+))?(?P<rest>.*)$", re.DOTALL
+)
 _FILE_KINDS = ("animation", "document", "video", "audio", "voice", "video_note")
 _OTHER_KINDS = ("sticker", "contact", "poll", "dice", "game", "story")
 
@@ -106,11 +107,13 @@ def check_token(token: str | None) -> str:
     token = (token or "").strip()
     if not token:
         raise TelegramConfigError(
-            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env")
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env"
+        )
     if not TOKEN_FORMAT.match(token):
         raise TelegramConfigError(
             "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters, "
-            "digits, '_' or '-'); copy it again from @BotFather")
+            "digits, '_' or '-'); copy it again from @BotFather"
+        )
     return token
 
 
@@ -121,7 +124,8 @@ def api_urls(root: str) -> tuple[str, str]:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise TelegramConfigError(
             f"TELEGRAM_API_BASE_URL must be an http(s) address such as http://127.0.0.1:8081, "
-            f"not {root!r}")
+            f"not {root!r}"
+        )
     return f"{root}/bot", f"{root}/file/bot"
 
 
@@ -190,7 +194,7 @@ class ChatRateLimit:
     _chats: dict[int, tuple[float, float, bool]] = field(default_factory=dict)
 
     def check(self, chat_id: int, now: float | None = None) -> str:
-        """"ok" to go ahead, "warn" to say slow down (once), "drop" to ignore."""
+        """ "ok" to go ahead, "warn" to say slow down (once), "drop" to ignore."""
         now = time.monotonic() if now is None else now
         tokens, stamp, warned = self._chats.get(chat_id, (float(self.burst), now, False))
         tokens = min(float(self.burst), tokens + (now - stamp) * self.per_second)
@@ -240,13 +244,21 @@ def _media(message: Message) -> tuple[str, tuple[Attachment, ...]] | None:
     """What kind of non-text message this is, with its files; None for service messages."""
     if message.photo:
         largest = message.photo[-1]
-        return "photo", (Attachment("photo", largest.file_id, None, "image/jpeg",
-                                    largest.file_size),)
+        return "photo", (
+            Attachment("photo", largest.file_id, None, "image/jpeg", largest.file_size),
+        )
     for kind in _FILE_KINDS:  # animation first: a GIF also carries a document
         sent = getattr(message, kind)
         if sent:
-            return kind, (Attachment(kind, sent.file_id, getattr(sent, "file_name", None),
-                                     getattr(sent, "mime_type", None), sent.file_size),)
+            return kind, (
+                Attachment(
+                    kind,
+                    sent.file_id,
+                    getattr(sent, "file_name", None),
+                    getattr(sent, "mime_type", None),
+                    sent.file_size,
+                ),
+            )
     if message.location or message.venue:
         return "location", ()
     for kind in _OTHER_KINDS:
@@ -283,16 +295,21 @@ class DurableUpdateQueue(asyncio.Queue):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            keep_received(self._engine.db, item.update_id, json.dumps(item.to_dict()),
-                          self._engine.clock())
+            keep_received(
+                self._engine.db, item.update_id, json.dumps(item.to_dict()), self._engine.clock()
+            )
         await super().put(item)
 
 
 class TelegramAdapter:
     """A handful of PTB handlers feeding one Engine."""
 
-    def __init__(self, engine: Engine, rate_limit: ChatRateLimit | None = None,
-                 download_attachments: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        rate_limit: ChatRateLimit | None = None,
+        download_attachments: bool = False,
+    ) -> None:
         self.engine = engine
         self.rate_limit = rate_limit or ChatRateLimit()
         self.download_attachments = download_attachments
@@ -301,7 +318,8 @@ class TelegramAdapter:
         application.add_handler(TypeHandler(Update, self.skip_if_handled), group=FIRST)
         application.add_handler(TypeHandler(Update, self.mark_handled), group=LAST)
         application.add_handler(
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited_message))
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited_message)
+        )
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)
@@ -332,8 +350,9 @@ class TelegramAdapter:
         """Queue again the updates a previous run received but died before handling."""
         payloads = unhandled_received(self.engine.db)
         for payload in payloads:
-            await application.update_queue.put(Update.de_json(json.loads(payload),
-                                                              application.bot))
+            await application.update_queue.put(
+                Update.de_json(json.loads(payload), application.bot)
+            )
         if payloads:
             logger.info("handling %d updates received before a restart", len(payloads))
 
@@ -362,8 +381,7 @@ class TelegramAdapter:
         for reply in self.engine.handle(self._person(user), incoming):
             await self._reply(bot, chat.id, reply, quote)
 
-    async def on_edited_message(self, update: Update,
-                                context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_edited_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.edited_message, update.effective_user
         if message is None or user is None or message.chat.type != ChatType.PRIVATE:
             return  # in a group, an edit is none of our business
@@ -381,8 +399,9 @@ class TelegramAdapter:
             # stops the button's spinner; the press goes ahead whatever happens here
             await _retrying_passing_errors(query.answer)
         except TelegramError as error:
-            logger.info("could not answer callback query of update %s: %s",
-                        update.update_id, error)
+            logger.info(
+                "could not answer callback query of update %s: %s", update.update_id, error
+            )
         chat, bot = update.effective_chat, context.bot
         if chat is None or not await self._admit(bot, chat.id):
             return
@@ -390,13 +409,20 @@ class TelegramAdapter:
         if chat.type in GROUP_CHATS and press and press.action not in GROUP_BUTTONS:
             await self._reply(bot, chat.id, self._private_chat_link(bot, press.action))
             return
-        incoming = Incoming(button=query.data if isinstance(query.data, str) else "",
-                            extra={"chat_type": chat.type})
+        incoming = Incoming(
+            button=query.data if isinstance(query.data, str) else "",
+            extra={"chat_type": chat.type},
+        )
         replies = self.engine.handle(self._person(query.from_user), incoming)
         pressed = query.message if isinstance(query.message, Message) else None
-        if (press and press.action == "sec" and pressed and len(replies) == 1
-                and is_section_page(pressed.reply_markup, press.args[0])
-                and await self._edit(pressed, replies[0])):
+        if (
+            press
+            and press.action == "sec"
+            and pressed
+            and len(replies) == 1
+            and is_section_page(pressed.reply_markup, press.args[0])
+            and await self._edit(pressed, replies[0])
+        ):
             return
         for reply in replies:
             await self._reply(bot, chat.id, reply)
@@ -431,8 +457,11 @@ class TelegramAdapter:
         me = f"@{bot.username}".lower()
         return any(
             (entity.type == MessageEntity.MENTION and value.lower() == me)
-            or (entity.type == MessageEntity.TEXT_MENTION and entity.user is not None
-                and entity.user.id == bot.id)
+            or (
+                entity.type == MessageEntity.TEXT_MENTION
+                and entity.user is not None
+                and entity.user.id == bot.id
+            )
             for entity, value in mentions.items()
         )
 
@@ -443,8 +472,9 @@ class TelegramAdapter:
         stripped = re.sub(rf"(?<!\w)@{re.escape(bot.username)}\b", " ", text, flags=re.IGNORECASE)
         return re.sub(r"^[\s,:;.-]+", "", stripped).strip() if stripped != text else text
 
-    def _incoming(self, message: Message, bot: Bot, command: _Command | None,
-                  chat_type: str) -> Incoming | None:
+    def _incoming(
+        self, message: Message, bot: Bot, command: _Command | None, chat_type: str
+    ) -> Incoming | None:
         extra = {"chat_type": chat_type}
         if message.forward_origin is not None:
             extra["forwarded"] = "yes"
@@ -457,16 +487,26 @@ class TelegramAdapter:
         if media is None:
             return None
         kind, attachments = media
-        return Incoming(text=self._without_mention(message.caption, bot), media=kind,
-                        attachments=attachments, extra=extra)
+        return Incoming(
+            text=self._without_mention(message.caption, bot),
+            media=kind,
+            attachments=attachments,
+            extra=extra,
+        )
 
     @staticmethod
     async def _with_data(bot: Bot, attachment: Attachment) -> Attachment:
         if attachment.size and attachment.size > MAX_DOWNLOAD_BYTES:
             return attachment
         data = await download_file(bot, attachment.file_id)
-        return Attachment(attachment.kind, attachment.file_id, attachment.file_name,
-                          attachment.mime_type, attachment.size, data)
+        return Attachment(
+            attachment.kind,
+            attachment.file_id,
+            attachment.file_name,
+            attachment.mime_type,
+            attachment.size,
+            data,
+        )
 
     async def _admit(self, bot: Bot, chat_id: int) -> bool:
         verdict = self.rate_limit.check(chat_id)
@@ -480,27 +520,29 @@ class TelegramAdapter:
         url = f"https://t.me/{bot.username}"
         if flow in DEEP_LINKS:
             url += f"?start={flow}"
-        return Reply(render("private_chat_only", flow=flow),
-                     (Button(render("private_chat_button"), "", url=url),))
+        return Reply(
+            render("private_chat_only", flow=flow),
+            (Button(render("private_chat_button"), "", url=url),),
+        )
 
-    async def _reply(self, bot: Bot, chat_id: int, reply: Reply,
-                     quote: int | None = None) -> None:
+    async def _reply(self, bot: Bot, chat_id: int, reply: Reply, quote: int | None = None) -> None:
         """Send a reply to what someone just did. The step behind it is already saved, so a
         passing failure is retried rather than leaving them without the reply's buttons."""
         await _retrying_passing_errors(lambda: self._send(bot, chat_id, reply, quote))
 
-    async def _send(self, bot: Bot, chat_id: int, reply: Reply,
-                    quote: int | None = None) -> None:
+    async def _send(self, bot: Bot, chat_id: int, reply: Reply, quote: int | None = None) -> None:
         """Send one reply: its text in chunks under Telegram's limit, the keyboard on the
         last chunk, then any files it carries."""
         chunks = split_text(reply.text)
         markup = keyboard(reply.buttons)
         for number, chunk in enumerate(chunks, 1):
             await bot.send_message(
-                chat_id, to_html(chunk),
+                chat_id,
+                to_html(chunk),
                 reply_markup=markup if number == len(chunks) else None,
                 reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
-                if quote and number == 1 else None,
+                if quote and number == 1
+                else None,
             )
         for attachment in getattr(reply, "files", ()):
             await self._send_file(bot, chat_id, attachment)
@@ -543,7 +585,7 @@ class TelegramAdapter:
             logger.warning("notification %s undeliverable: %s", notification.id, error)
             mark_failed(db, notification.id, str(error), None)
         except (NetworkError, TelegramError) as error:  # 5xx, timeouts: back off and retry
-            backoff = min(MAX_RETRY_SECONDS, RETRY_BASE_SECONDS * 2 ** notification.attempts)
+            backoff = min(MAX_RETRY_SECONDS, RETRY_BASE_SECONDS * 2**notification.attempts)
             mark_failed(db, notification.id, str(error), now + timedelta(seconds=backoff))
         else:
             mark_sent(db, notification.id, now)
@@ -573,10 +615,15 @@ class TelegramAdapter:
         return True
 
 
-def build_application(token: str | None, engine: Engine, *, api_base_url: str | None = None,
-                      rate_limit: ChatRateLimit | None = None,
-                      download_attachments: bool = False,
-                      telegram_limits: bool = True) -> Application:
+def build_application(
+    token: str | None,
+    engine: Engine,
+    *,
+    api_base_url: str | None = None,
+    rate_limit: ChatRateLimit | None = None,
+    download_attachments: bool = False,
+    telegram_limits: bool = True,
+) -> Application:
     """The Application `policybot run` runs: the same one the end-to-end tests drive.
     `telegram_limits=False` drops PTB's AIORateLimiter (Telegram's own 30 messages a second)
     so a benchmark can measure what the bot itself can handle."""
@@ -586,8 +633,12 @@ def build_application(token: str | None, engine: Engine, *, api_base_url: str | 
     builder = (
         ApplicationBuilder()
         .token(token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .post_init(adapter.post_init)
         .update_queue(DurableUpdateQueue(engine))
     )
@@ -599,21 +650,29 @@ def build_application(token: str | None, engine: Engine, *, api_base_url: str | 
     application = builder.build()
     adapter.register(application)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(adapter.deliver_outbox, OUTBOX_INTERVAL_SECONDS,
-                                            first=0.5, name="outbox")
-        application.job_queue.run_repeating(adapter.tick_casework, CASEWORK_INTERVAL_SECONDS,
-                                            first=1.0, name="casework")
+        application.job_queue.run_repeating(
+            adapter.deliver_outbox, OUTBOX_INTERVAL_SECONDS, first=0.5, name="outbox"
+        )
+        application.job_queue.run_repeating(
+            adapter.tick_casework, CASEWORK_INTERVAL_SECONDS, first=1.0, name="casework"
+        )
     return application
 
 
 def configure_logging() -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        level=logging.INFO)
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "127.0.0.1",
-            port: int = 8443) -> int:
+def run_bot(
+    settings: Settings,
+    *,
+    webhook_url: str | None = None,
+    listen: str = "127.0.0.1",
+    port: int = 8443,
+) -> int:
     """Run until SIGINT or SIGTERM: long polling, or a webhook when `webhook_url` is given."""
     secret = settings.telegram_bot_token
     token = check_token(secret.get_secret_value() if secret else None)
@@ -625,7 +684,8 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
         if importlib.util.find_spec("tornado") is None:
             raise TelegramConfigError(
                 "webhook mode needs python-telegram-bot's webhooks extra: "
-                "pip install -e '.[webhook]' (or use long polling: leave out --webhook-url)")
+                "pip install -e '.[webhook]' (or use long polling: leave out --webhook-url)"
+            )
     configure_logging()
     install_token_redaction(token)
 
@@ -638,9 +698,13 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
         if webhook_url:
             webhook_secret = settings.telegram_webhook_secret
             application.run_webhook(
-                listen=listen, port=port, url_path=urlparse(webhook_url).path.lstrip("/"),
-                webhook_url=webhook_url, allowed_updates=ALLOWED_UPDATES,
-                secret_token=webhook_secret.get_secret_value() if webhook_secret
+                listen=listen,
+                port=port,
+                url_path=urlparse(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url,
+                allowed_updates=ALLOWED_UPDATES,
+                secret_token=webhook_secret.get_secret_value()
+                if webhook_secret
                 else secrets.token_urlsafe(32),
                 stop_signals=stop_signals,
             )
@@ -648,10 +712,11 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
             application.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=stop_signals)
     except InvalidToken:
         raise TelegramConfigError(
-            "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?): check it with "
-            "@BotFather") from None
+            "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?): check it with @BotFather"
+        ) from None
     except NetworkError as error:
         where = settings.telegram_api_base_url or "api.telegram.org"
         raise TelegramConfigError(
-            f"could not reach the Bot API at {where}: {REDACTOR.redact(str(error))}") from None
+            f"could not reach the Bot API at {where}: {REDACTOR.redact(str(error))}"
+        ) from None
     return 0

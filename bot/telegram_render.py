@@ -41,8 +41,9 @@ def _hard_cut(text: str, limit: int) -> list[str]:
     return chunks
 
 
-def split_text(text: str, limit: int = MESSAGE_LIMIT,
-               separators: tuple[str, ...] = _SEPARATORS) -> list[str]:
+def split_text(
+    text: str, limit: int = MESSAGE_LIMIT, separators: tuple[str, ...] = _SEPARATORS
+) -> list[str]:
     """Split `text` into chunks of at most `limit` UTF-16 units, preferring paragraph breaks,
     then line breaks, then spaces; a single over-long word is cut where it must be."""
     if utf16_len(text) <= limit:
@@ -77,8 +78,11 @@ def _action(button: Button) -> str | None:
 
 def _share_row(left: Button, right: Button) -> bool:
     action = _action(left)
-    return (action is not None and action == _action(right)
-            and max(len(left.label), len(right.label)) <= PAIR_LABEL_CHARS)
+    return (
+        action is not None
+        and action == _action(right)
+        and max(len(left.label), len(right.label)) <= PAIR_LABEL_CHARS
+    )
 
 
 def _telegram_button(button: Button) -> InlineKeyboardButton:
@@ -108,8 +112,9 @@ def pressed_actions(markup: InlineKeyboardMarkup | None) -> list[buttons.Press]:
     found = []
     for row in markup.inline_keyboard:
         for button in row:
-            press = buttons.decode(button.callback_data if isinstance(
-                button.callback_data, str) else None)
+            press = buttons.decode(
+                button.callback_data if isinstance(button.callback_data, str) else None
+            )
             if press:
                 found.append(press)
     return found

@@ -5,10 +5,9 @@ parents see only their own cases (handlers/mycases.py)."""
 
 from __future__ import annotations
 
+from handlers.turn import Turn
 from storage.audit import record_audit
 from storage.cases import Case
-
-from handlers.turn import Turn
 
 OFFICE = "office"
 # a case "about" this role is never shown to it, whatever its route says
@@ -31,7 +30,16 @@ def is_staff(role: str) -> bool:
     return role != "parent"
 
 
-def audit(turn: Turn, action: str, reference: str | None, allowed: bool,
-          detail: str | None = None) -> None:
-    record_audit(turn.db, actor=turn.person.id, actor_role=turn.person.role, action=action,
-                 reference=reference, allowed=allowed, now=turn.now, detail=detail)
+def audit(
+    turn: Turn, action: str, reference: str | None, allowed: bool, detail: str | None = None
+) -> None:
+    record_audit(
+        turn.db,
+        actor=turn.person.id,
+        actor_role=turn.person.role,
+        action=action,
+        reference=reference,
+        allowed=allowed,
+        now=turn.now,
+        detail=detail,
+    )

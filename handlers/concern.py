@@ -8,10 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from knowledge.complaint_scope import excluded_topic
-from storage.cases import CaseDraft
-from storage.conversations import Conversation, end_conversation
-
 from handlers import buttons, safeguarding
 from handlers.conversation import Form, Option, Step, start
 from handlers.replies import Button, Reply
@@ -19,6 +15,9 @@ from handlers.routing import STAGE_FORMAL, STAGE_INFORMAL, Route, route_concern
 from handlers.submission import confirmation, file_case
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.complaint_scope import excluded_topic
+from storage.cases import CaseDraft
+from storage.conversations import Conversation, end_conversation
 
 ABOUT = (
     Option("class", "Something in my child's class"),
@@ -30,8 +29,11 @@ ABOUT = (
     Option("other", "Something else"),
 )
 KINDS = (Option("concern", "A concern"), Option("complaint", "A formal complaint"))
-CONTACT = (Option("chat", "Reply here in the chat"), Option("phone", "Phone"),
-           Option("email", "Email"))
+CONTACT = (
+    Option("chat", "Reply here in the chat"),
+    Option("phone", "Phone"),
+    Option("email", "Email"),
+)
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -48,21 +50,46 @@ def _contact_valid(draft: dict[str, Any], text: str) -> bool:
 
 
 STEPS = (
-    Step("about", "What it's about", "choice", lambda turn, draft: ABOUT,
-         clears=("class_name",)),
-    Step("class_name", "Class", "choice", _classes, keeps_label=True,
-         needed=lambda draft: draft.get("about") == "class"),
+    Step("about", "What it's about", "choice", lambda turn, draft: ABOUT, clears=("class_name",)),
+    Step(
+        "class_name",
+        "Class",
+        "choice",
+        _classes,
+        keeps_label=True,
+        needed=lambda draft: draft.get("about") == "class",
+    ),
     Step("kind", "Concern or complaint", "choice", lambda turn, draft: KINDS),
-    Step("details", "What happened", min_chars=20,
-         noted=lambda text: {"excluded": excluded_topic(text)}, clears=("excluded", "scope")),
-    Step("scope", "Carry on", "choice", lambda turn, draft: (
-        Option("carry", "Carry on with my concern"),), editable=False,
-         needed=lambda draft: bool(draft.get("excluded"))),
+    Step(
+        "details",
+        "What happened",
+        min_chars=20,
+        noted=lambda text: {"excluded": excluded_topic(text)},
+        clears=("excluded", "scope"),
+    ),
+    Step(
+        "scope",
+        "Carry on",
+        "choice",
+        lambda turn, draft: (Option("carry", "Carry on with my concern"),),
+        editable=False,
+        needed=lambda draft: bool(draft.get("excluded")),
+    ),
     Step("outcome", "What would put it right", min_chars=2),
-    Step("contact_method", "How to contact you", "choice", lambda turn, draft: CONTACT,
-         clears=("contact_detail",)),
-    Step("contact_detail", "Your phone or email", max_chars=254, valid=_contact_valid,
-         needed=lambda draft: draft.get("contact_method") in ("phone", "email")),
+    Step(
+        "contact_method",
+        "How to contact you",
+        "choice",
+        lambda turn, draft: CONTACT,
+        clears=("contact_detail",),
+    ),
+    Step(
+        "contact_detail",
+        "Your phone or email",
+        max_chars=254,
+        valid=_contact_valid,
+        needed=lambda draft: draft.get("contact_method") in ("phone", "email"),
+    ),
 )
 
 
@@ -78,10 +105,19 @@ def _after(turn: Turn, conversation: Conversation) -> list[Reply] | None:
         return start(turn, safeguarding.FORM, {"about": "safety"})
     if about == "other":
         end_conversation(turn.db, turn.person.id)
-        return [Reply(render("concern_elsewhere", casework=turn.casework,
-                             contact=turn.knowledge.school.contact),
-                      (Button("Raise a concern", buttons.encode("concern")),
-                       Button("Ask a person", buttons.encode("contact"))))]
+        return [
+            Reply(
+                render(
+                    "concern_elsewhere",
+                    casework=turn.casework,
+                    contact=turn.knowledge.school.contact,
+                ),
+                (
+                    Button("Raise a concern", buttons.encode("concern")),
+                    Button("Ask a person", buttons.encode("contact")),
+                ),
+            )
+        ]
     return None
 
 
@@ -89,14 +125,22 @@ def _submit(turn: Turn, conversation: Conversation) -> list[Reply]:
     draft = conversation.draft
     route = _route(turn, draft)
     method = draft["contact_method"]
-    case, _ = file_case(turn, CaseDraft(
-        kind=draft["kind"], route=route.route, assignee_role=route.assignee,
-        stage=STAGE_FORMAL if draft["kind"] == "complaint" else STAGE_INFORMAL,
-        about=draft["about"], class_name=draft.get("class_name") if draft["about"] == "class"
-        else None, details=draft["details"], outcome=draft["outcome"],
-        contact_method=method,
-        contact_detail=draft.get("contact_detail") if method != "chat" else None,
-    ), conversation.draft_id)
+    case, _ = file_case(
+        turn,
+        CaseDraft(
+            kind=draft["kind"],
+            route=route.route,
+            assignee_role=route.assignee,
+            stage=STAGE_FORMAL if draft["kind"] == "complaint" else STAGE_INFORMAL,
+            about=draft["about"],
+            class_name=draft.get("class_name") if draft["about"] == "class" else None,
+            details=draft["details"],
+            outcome=draft["outcome"],
+            contact_method=method,
+            contact_detail=draft.get("contact_detail") if method != "chat" else None,
+        ),
+        conversation.draft_id,
+    )
     end_conversation(turn.db, turn.person.id)
     return [confirmation(turn, case)]
 

@@ -14,16 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge.normalise import clean_text
-from storage.attachments import draft_file_count
-from storage.conversations import Conversation, save_conversation
-
 from handlers import buttons
 from handlers.evidence import receive_files
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import Route
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.normalise import clean_text
+from storage.attachments import draft_file_count
+from storage.conversations import Conversation, save_conversation
 
 REVIEW, EDIT = "review", "edit"  # steps that are not fields: the summary, the Edit menu
 CANCEL = Button("Cancel", buttons.encode("cancel"))
@@ -75,9 +74,12 @@ def new_draft_id() -> str:
 
 
 def _context(turn: Turn, conversation: Conversation) -> dict[str, Any]:
-    return {"draft": conversation.draft, "casework": turn.casework,
-            "school": turn.knowledge.school,
-            "files": draft_file_count(turn.db, conversation.draft_id)}
+    return {
+        "draft": conversation.draft,
+        "casework": turn.casework,
+        "school": turn.knowledge.school,
+        "files": draft_file_count(turn.db, conversation.draft_id),
+    }
 
 
 def _buttons(turn: Turn, step: Step, conversation: Conversation) -> tuple[Button, ...]:
@@ -86,8 +88,9 @@ def _buttons(turn: Turn, step: Step, conversation: Conversation) -> tuple[Button
     return (*picks, *step.extra, CANCEL)
 
 
-def prompt(turn: Turn, form: Form, step: Step, conversation: Conversation,
-           note: str | None = None) -> Reply:
+def prompt(
+    turn: Turn, form: Form, step: Step, conversation: Conversation, note: str | None = None
+) -> Reply:
     text = render(f"{form.name}_{step.field}", **_context(turn, conversation))
     return Reply(f"{note}\n\n{text}" if note else text, _buttons(turn, step, conversation))
 
@@ -98,16 +101,16 @@ def _save(turn: Turn, conversation: Conversation) -> None:
 
 def next_step(form: Form, draft: dict[str, Any]) -> Step | None:
     """The first step that applies and has no answer yet."""
-    return next((s for s in form.steps if s.needed(draft) and draft.get(s.field) is None),
-                None)
+    return next((s for s in form.steps if s.needed(draft) and draft.get(s.field) is None), None)
 
 
 def start(turn: Turn, form: Form, draft: dict[str, Any] | None = None) -> list[Reply]:
     return advance(turn, form, Conversation(form.name, "", new_draft_id(), dict(draft or {})))
 
 
-def advance(turn: Turn, form: Form, conversation: Conversation,
-            notes: Sequence[Reply] = ()) -> list[Reply]:
+def advance(
+    turn: Turn, form: Form, conversation: Conversation, notes: Sequence[Reply] = ()
+) -> list[Reply]:
     """Save, then ask the next question, show the summary, or submit."""
     if form.after and (diverted := form.after(turn, conversation)) is not None:
         return [*notes, *diverted]
@@ -119,8 +122,7 @@ def advance(turn: Turn, form: Form, conversation: Conversation,
     return [*notes, resume(turn, form, conversation)]
 
 
-def resume(turn: Turn, form: Form, conversation: Conversation,
-           note: str | None = None) -> Reply:
+def resume(turn: Turn, form: Form, conversation: Conversation, note: str | None = None) -> Reply:
     """Ask again whatever the flow is waiting for."""
     if conversation.step == REVIEW:
         return _review(turn, form, conversation, note)
@@ -138,32 +140,46 @@ def _display(turn: Turn, step: Step, conversation: Conversation) -> dict[str, An
     if step.kind == "choice" and step.options:
         value = next((o.label for o in step.options(turn, draft) if o.value == value), value)
     if step.kind == "files":
-        return {"label": step.label, "value": draft.get(step.notes_field or ""),
-                "files": draft_file_count(turn.db, conversation.draft_id)}
+        return {
+            "label": step.label,
+            "value": draft.get(step.notes_field or ""),
+            "files": draft_file_count(turn.db, conversation.draft_id),
+        }
     return {"label": step.label, "value": value, "files": None}
 
 
-def _review(turn: Turn, form: Form, conversation: Conversation,
-            note: str | None = None) -> Reply:
+def _review(turn: Turn, form: Form, conversation: Conversation, note: str | None = None) -> Reply:
     draft = conversation.draft
-    rows = [_display(turn, step, conversation) for step in form.steps
-            if step.editable and step.needed(draft)]
+    rows = [
+        _display(turn, step, conversation)
+        for step in form.steps
+        if step.editable and step.needed(draft)
+    ]
     route = form.route(turn, draft) if form.route else None
     holders = [turn.casework.holder(role) for role in route.roles] if route else []
     text = render("form_review", rows=rows, holders=holders)
-    return Reply(f"{note}\n\n{text}" if note else text, (
-        Button("Submit", buttons.encode("submit", conversation.draft_id)),
-        Button("Edit", buttons.encode("edit")),
-        CANCEL,
-    ))
+    return Reply(
+        f"{note}\n\n{text}" if note else text,
+        (
+            Button("Submit", buttons.encode("submit", conversation.draft_id)),
+            Button("Edit", buttons.encode("edit")),
+            CANCEL,
+        ),
+    )
 
 
 def _edit_menu(turn: Turn, form: Form, conversation: Conversation) -> Reply:
-    return Reply(render("form_edit"), (
-        *(Button(step.label, buttons.encode("change", step.field)) for step in form.steps
-          if step.editable and step.needed(conversation.draft)),
-        Button("Back to the summary", buttons.encode("review")),
-    ))
+    return Reply(
+        render("form_edit"),
+        (
+            *(
+                Button(step.label, buttons.encode("change", step.field))
+                for step in form.steps
+                if step.editable and step.needed(conversation.draft)
+            ),
+            Button("Back to the summary", buttons.encode("review")),
+        ),
+    )
 
 
 def match_option(text: str, options: Sequence[Option]) -> Option | None:
@@ -183,8 +199,14 @@ def _kept(step: Step, chosen: Option) -> str:
     return chosen.label if step.keeps_label else chosen.value
 
 
-def _accept(turn: Turn, form: Form, conversation: Conversation, step: Step, value: str,
-            notes: Sequence[Reply] = ()) -> list[Reply]:
+def _accept(
+    turn: Turn,
+    form: Form,
+    conversation: Conversation,
+    step: Step,
+    value: str,
+    notes: Sequence[Reply] = (),
+) -> list[Reply]:
     conversation.draft.pop(f"{step.field}_so_far", None)
     conversation.draft[step.field] = value
     if step.noted:
@@ -192,8 +214,9 @@ def _accept(turn: Turn, form: Form, conversation: Conversation, step: Step, valu
     return advance(turn, form, conversation, notes)
 
 
-def _accept_text(turn: Turn, form: Form, conversation: Conversation, step: Step,
-                 text: str) -> list[Reply]:
+def _accept_text(
+    turn: Turn, form: Form, conversation: Conversation, step: Step, text: str
+) -> list[Reply]:
     """Free text: too short is kept and added to, too long is kept whole."""
     so_far = f"{step.field}_so_far"
     text = " ".join(filter(None, (conversation.draft.get(so_far), text)))
@@ -205,16 +228,21 @@ def _accept_text(turn: Turn, form: Form, conversation: Conversation, step: Step,
     if step.valid and not step.valid(conversation.draft, text):
         conversation.draft.pop(so_far, None)
         return [prompt(turn, form, step, conversation, render("form_invalid", field=step.field))]
-    notes = [Reply(render("form_too_long", limit=step.max_chars))] if len(
-        text) > step.max_chars else []
+    notes = (
+        [Reply(render("form_too_long", limit=step.max_chars))]
+        if len(text) > step.max_chars
+        else []
+    )
     return _accept(turn, form, conversation, step, text, notes)
 
 
-def _typed_at_review(turn: Turn, form: Form, conversation: Conversation,
-                     text: str) -> list[Reply]:
+def _typed_at_review(turn: Turn, form: Form, conversation: Conversation, text: str) -> list[Reply]:
     if conversation.step == EDIT:
-        options = [Option(s.field, s.label) for s in form.steps
-                   if s.editable and s.needed(conversation.draft)]
+        options = [
+            Option(s.field, s.label)
+            for s in form.steps
+            if s.editable and s.needed(conversation.draft)
+        ]
         chosen = match_option(text, options)
         if chosen:
             return change(turn, form, conversation, chosen.value)
@@ -229,8 +257,9 @@ def _typed_at_review(turn: Turn, form: Form, conversation: Conversation,
     return [_review(turn, form, conversation, render("form_use_buttons"))]
 
 
-def on_message(turn: Turn, form: Form, conversation: Conversation,
-               incoming: Incoming) -> list[Reply]:
+def on_message(
+    turn: Turn, form: Form, conversation: Conversation, incoming: Incoming
+) -> list[Reply]:
     """Text, files or anything else sent while this form is waiting for an answer."""
     text = (incoming.text or "").strip()
     if conversation.step in (REVIEW, EDIT) and text:
@@ -252,20 +281,26 @@ def on_message(turn: Turn, form: Form, conversation: Conversation,
     return _accept_text(turn, form, conversation, step, text)
 
 
-def _files_step(turn: Turn, form: Form, step: Step, conversation: Conversation,
-                incoming: Incoming) -> list[Reply]:
+def _files_step(
+    turn: Turn, form: Form, step: Step, conversation: Conversation, incoming: Incoming
+) -> list[Reply]:
     """Files are kept as they come; typed words (or captions) are added to the notes."""
     text = (incoming.text or "").strip()
     if not incoming.attachments and match_option(text, [Option("done", "Done")]):
         return _accept(turn, form, conversation, step, "done")
     if text:
         notes = step.notes_field or step.field
-        conversation.draft[notes] = "\n\n".join(filter(None, (conversation.draft.get(notes),
-                                                               text)))
+        conversation.draft[notes] = "\n\n".join(
+            filter(None, (conversation.draft.get(notes), text))
+        )
         _save(turn, conversation)
     if incoming.attachments:
-        _, message = receive_files(turn, incoming.attachments, already=draft_file_count(
-            turn.db, conversation.draft_id), draft_id=conversation.draft_id)
+        _, message = receive_files(
+            turn,
+            incoming.attachments,
+            already=draft_file_count(turn.db, conversation.draft_id),
+            draft_id=conversation.draft_id,
+        )
     elif text:
         message = render("form_noted")
     else:
@@ -283,14 +318,16 @@ def change(turn: Turn, form: Form, conversation: Conversation, field: str) -> li
     return advance(turn, form, conversation)
 
 
-def on_press(turn: Turn, form: Form, conversation: Conversation, action: str,
-             args: tuple[str, ...]) -> list[Reply]:
+def on_press(
+    turn: Turn, form: Form, conversation: Conversation, action: str, args: tuple[str, ...]
+) -> list[Reply]:
     """A button of this form pressed; anything not for the current step is stale."""
     step = form.step(conversation.step)
     at_summary = conversation.step in (REVIEW, EDIT)
     if action == "pick" and step is not None and step.field == args[0] and step.options:
-        chosen = next((o for o in step.options(turn, conversation.draft) if o.value == args[1]),
-                      None)
+        chosen = next(
+            (o for o in step.options(turn, conversation.draft) if o.value == args[1]), None
+        )
         if chosen is not None:
             return _accept(turn, form, conversation, step, _kept(step, chosen))
     if action == "done" and step is not None and step.kind == "files":

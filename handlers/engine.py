@@ -8,18 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from knowledge.safeguarding import suggests_child_at_risk
-from knowledge.school import Knowledge
 from sqlite_utils import Database
-from storage.conversations import Conversation, load_conversation
-from storage.people import OFFICE, set_role_chat
-from storage.questions import record_feedback
 
 from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff
 from handlers.access import is_staff
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.safeguarding import suggests_child_at_risk
+from knowledge.school import Knowledge
+from storage.conversations import Conversation, load_conversation
+from storage.people import OFFICE, set_role_chat
+from storage.questions import record_feedback
 
 MEDIA_NAMES = {
     "photo": "photos",
@@ -42,8 +42,9 @@ def _utc_now() -> datetime:
 
 
 class Engine:
-    def __init__(self, knowledge: Knowledge, db: Database, *,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(
+        self, knowledge: Knowledge, db: Database, *, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
         self.knowledge = knowledge
         self.db = db
         self.clock = clock  # tests pass a fixed one; due dates count from it
@@ -66,8 +67,12 @@ class Engine:
             return flows.on_message(turn, current, incoming)
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
-            return [Reply(render("not_text", media=media, edited=incoming.media == "edited"),
-                          self._menu_buttons())]
+            return [
+                Reply(
+                    render("not_text", media=media, edited=incoming.media == "edited"),
+                    self._menu_buttons(),
+                )
+            ]
         if not text:
             return [Reply(render("empty"))]
         if suggests_child_at_risk(text):
@@ -97,8 +102,14 @@ class Engine:
     def welcome(self, person: Person) -> Reply:
         context = self._school_context()
         return Reply(
-            render("welcome", name=person.name, privacy_short=render(
-                "privacy_short", retention=self.knowledge.school.casework.retention), **context),
+            render(
+                "welcome",
+                name=person.name,
+                privacy_short=render(
+                    "privacy_short", retention=self.knowledge.school.casework.retention
+                ),
+                **context,
+            ),
             self._menu_buttons(),
         )
 
@@ -119,8 +130,12 @@ class Engine:
         if command == "/start":
             return flows.part_way(current) if current else [self.welcome(turn.person)]
         if command == "/help":
-            return [Reply(render("help", staff=is_staff(turn.person.role), **context),
-                          self._menu_buttons())]
+            return [
+                Reply(
+                    render("help", staff=is_staff(turn.person.role), **context),
+                    self._menu_buttons(),
+                )
+            ]
         if command == "/policy":
             return [qa.policy_index(self.knowledge)]
         if command == "/privacy":
@@ -163,8 +178,10 @@ class Engine:
             return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
             question_id, verdict = press.args
-            if question_id.isdigit() and verdict in ("up", "down") and record_feedback(
-                self.db, int(question_id), helpful=verdict == "up"
+            if (
+                question_id.isdigit()
+                and verdict in ("up", "down")
+                and record_feedback(self.db, int(question_id), helpful=verdict == "up")
             ):
                 return [Reply(render("feedback_thanks", helpful=verdict == "up"))]
             return [Reply(render("button_expired"), self._menu_buttons())]

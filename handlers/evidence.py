@@ -6,11 +6,10 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Iterable
 
-from storage.attachments import save_attachment
-
-from handlers.turn import Turn
 from handlers.replies import Attachment
 from handlers.templates import render
+from handlers.turn import Turn
+from storage.attachments import save_attachment
 
 MAX_FILES = 10
 MAX_MEGABYTES = 20
@@ -35,8 +34,14 @@ def _refusal(attachment: Attachment, count: int) -> str | None:
     return None
 
 
-def receive_files(turn: Turn, attachments: Iterable[Attachment], *, already: int,
-                  draft_id: str | None = None, case_id: int | None = None) -> tuple[int, str]:
+def receive_files(
+    turn: Turn,
+    attachments: Iterable[Attachment],
+    *,
+    already: int,
+    draft_id: str | None = None,
+    case_id: int | None = None,
+) -> tuple[int, str]:
     """Keep the acceptable files; (how many were kept, what to tell the sender)."""
     kept, refused = 0, []
     for attachment in attachments:
@@ -45,10 +50,25 @@ def receive_files(turn: Turn, attachments: Iterable[Attachment], *, already: int
             refused.append((attachment.file_name or attachment.kind, reason))
             continue
         save_attachment(
-            turn.db, person_id=turn.person.id, kind=attachment.kind, file_id=attachment.file_id,
-            file_name=attachment.file_name, mime_type=_mime(attachment), size=attachment.size,
-            data=attachment.data, now=turn.now, draft_id=draft_id, submission_id=case_id)
+            turn.db,
+            person_id=turn.person.id,
+            kind=attachment.kind,
+            file_id=attachment.file_id,
+            file_name=attachment.file_name,
+            mime_type=_mime(attachment),
+            size=attachment.size,
+            data=attachment.data,
+            now=turn.now,
+            draft_id=draft_id,
+            submission_id=case_id,
+        )
         kept += 1
-    text = render("files_received", kept=kept, total=already + kept, refused=refused,
-                  max_files=MAX_FILES, max_megabytes=MAX_MEGABYTES)
+    text = render(
+        "files_received",
+        kept=kept,
+        total=already + kept,
+        refused=refused,
+        max_files=MAX_FILES,
+        max_megabytes=MAX_MEGABYTES,
+    )
     return kept, text

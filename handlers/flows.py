@@ -4,27 +4,35 @@ calls these; each flow's own logic stays in its module."""
 
 from __future__ import annotations
 
-from knowledge.safeguarding import suggests_child_at_risk
-from storage.cases import case_by_draft
-from storage.conversations import Conversation, end_conversation
-
 from handlers import buttons, concern, conversation, inbox, mycases, report, safeguarding
 from handlers.replies import Button, Incoming, Reply
 from handlers.submission import confirmation
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.safeguarding import suggests_child_at_risk
+from storage.cases import case_by_draft
+from storage.conversations import Conversation, end_conversation
 
 FORMS = {form.name: form for form in (concern.FORM, report.FORM, safeguarding.FORM)}
-FORM_ACTIONS = frozenset({"pick", "done", "edit", "change", "review", "submit", "carry",
-                          "sgimage"})
-CASE_ACTIONS = {"case": mycases.show_case, "escalate": mycases.escalate,
-                "withdraw": mycases.ask_withdraw, "withdrawok": mycases.withdraw}
+FORM_ACTIONS = frozenset(
+    {"pick", "done", "edit", "change", "review", "submit", "carry", "sgimage"}
+)
+CASE_ACTIONS = {
+    "case": mycases.show_case,
+    "escalate": mycases.escalate,
+    "withdraw": mycases.ask_withdraw,
+    "withdrawok": mycases.withdraw,
+}
 STARTS = frozenset({"concern", "report", "mycases", "inbox"})
 
 
 def part_way(current: Conversation) -> list[Reply]:
-    return [Reply(render("part_way", flow=current.flow),
-                  (Button("Carry on", buttons.encode("carry")), conversation.CANCEL))]
+    return [
+        Reply(
+            render("part_way", flow=current.flow),
+            (Button("Carry on", buttons.encode("carry")), conversation.CANCEL),
+        )
+    ]
 
 
 def begin(turn: Turn, current: Conversation | None, name: str) -> list[Reply]:
@@ -73,8 +81,9 @@ def _resent_submit(turn: Turn, draft_id: str) -> list[Reply] | None:
     return [confirmation(turn, case, again=True)]
 
 
-def on_press(turn: Turn, current: Conversation | None, action: str,
-             args: tuple[str, ...]) -> list[Reply] | None:
+def on_press(
+    turn: Turn, current: Conversation | None, action: str, args: tuple[str, ...]
+) -> list[Reply] | None:
     """Replies to a flow or case button; None when the press is stale or not one of these."""
     if action in STARTS:
         return begin(turn, current, action)

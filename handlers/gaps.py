@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from sqlite_utils import Database
-from storage.questions import knowledge_gaps
 
 from handlers.access import OFFICE, audit
 from handlers.replies import Reply
 from handlers.templates import render
 from handlers.turn import Turn
+from storage.questions import knowledge_gaps
 
 SIMILAR = 80  # rapidfuzz token_set_ratio at or above which two questions are one gap
 MAY_SEE = frozenset({"headteacher", OFFICE})
@@ -33,9 +33,14 @@ def cluster(questions: list[str]) -> list[Gap]:
     """Each question joins the first gap whose example it resembles; most asked first."""
     gaps: list[Gap] = []
     for question in questions:
-        gap = next((g for g in gaps if fuzz.token_set_ratio(question.casefold(),
-                                                             g.example.casefold()) >= SIMILAR),
-                   None)
+        gap = next(
+            (
+                g
+                for g in gaps
+                if fuzz.token_set_ratio(question.casefold(), g.example.casefold()) >= SIMILAR
+            ),
+            None,
+        )
         if gap is None:
             gap = Gap(question)
             gaps.append(gap)

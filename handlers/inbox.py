@@ -12,14 +12,6 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from storage.attachments import files_of
-from storage.audit import audit_of
-from storage.cases import (Case, acknowledge_case, add_case_message, case_by_reference,
-                           escalate_case, open_cases, record_staff_response, resolve_case,
-                           timeline_of)
-from storage.conversations import Conversation, end_conversation, save_conversation
-from storage.outbox import Notice
-
 from handlers import buttons
 from handlers.access import OFFICE, audit, is_staff, may_handle, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
@@ -29,6 +21,21 @@ from handlers.schooldays import school_today
 from handlers.submission import due_dates
 from handlers.templates import render
 from handlers.turn import Turn
+from storage.attachments import files_of
+from storage.audit import audit_of
+from storage.cases import (
+    Case,
+    acknowledge_case,
+    add_case_message,
+    case_by_reference,
+    escalate_case,
+    open_cases,
+    record_staff_response,
+    resolve_case,
+    timeline_of,
+)
+from storage.conversations import Conversation, end_conversation, save_conversation
+from storage.outbox import Notice
 
 FLOW = "inbox"  # the conversation while a member of staff types a reply, note or outcome
 WRITTEN = ("reply", "note", "resolve")
@@ -54,8 +61,11 @@ class Row:
 
 
 def _row(turn: Turn, case: Case) -> Row:
-    what, due = (("acknowledge", case.acknowledge_by) if case.status == "open"
-                 else ("respond", case.respond_by))
+    what, due = (
+        ("acknowledge", case.acknowledge_by)
+        if case.status == "open"
+        else ("respond", case.respond_by)
+    )
     return Row(case, what, due or "", bool(due) and due < school_today(turn.now).isoformat())
 
 
@@ -64,8 +74,13 @@ def _guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> C
     case = case_by_reference(turn.db, reference)
     permitted = case is not None and may_handle(turn.person.role, case)
     closed = permitted and acting and case.status in CLOSED
-    audit(turn, action, case.reference if case else reference[:24], permitted and not closed,
-          f"case is {case.status}" if closed else None)
+    audit(
+        turn,
+        action,
+        case.reference if case else reference[:24],
+        permitted and not closed,
+        f"case is {case.status}" if closed else None,
+    )
     if case is None or not permitted:
         raise Refused(f"{turn.person.role} may not {action} {reference}")
     if closed:
@@ -84,22 +99,43 @@ def list_inbox(turn: Turn) -> list[Reply]:
     if not is_staff(role):
         raise Refused(f"{role} may not list")
     if role == OFFICE:
-        rows = sorted((_row(turn, case) for case in open_cases(turn.db)),
-                      key=lambda row: (row.due, row.case.id))
+        rows = sorted(
+            (_row(turn, case) for case in open_cases(turn.db)),
+            key=lambda row: (row.due, row.case.id),
+        )
         return [Reply(render("inbox_office", rows=rows))]
-    rows = sorted((_row(turn, case) for case in open_cases(turn.db)
-                   if may_handle(role, case)), key=lambda row: (row.due, row.case.id))
-    return [Reply(render("inbox_list", rows=rows, holder=turn.casework.holder(role)),
-                  tuple(Button(f"{row.case.reference}{' (overdue)' if row.overdue else ''}",
-                               buttons.encode("sc", row.case.reference)) for row in rows))]
+    rows = sorted(
+        (_row(turn, case) for case in open_cases(turn.db) if may_handle(role, case)),
+        key=lambda row: (row.due, row.case.id),
+    )
+    return [
+        Reply(
+            render("inbox_list", rows=rows, holder=turn.casework.holder(role)),
+            tuple(
+                Button(
+                    f"{row.case.reference}{' (overdue)' if row.overdue else ''}",
+                    buttons.encode("sc", row.case.reference),
+                )
+                for row in rows
+            ),
+        )
+    ]
 
 
 def _timeline(turn: Turn, case: Case) -> list[dict[str, Any]]:
     """What happened to the case and who looked at or did what, in time order."""
-    entries = [{"at": e.at, "text": f"{e.actor}: {e.event}" + (f": {e.text}" if e.text else "")}
-               for e in timeline_of(turn.db, case.id)]
-    entries += [{"at": a.at, "text": f"audit: {a.actor} ({a.actor_role}) {a.action}"
-                 + ("" if a.allowed else " REFUSED")} for a in audit_of(turn.db, case.reference)]
+    entries = [
+        {"at": e.at, "text": f"{e.actor}: {e.event}" + (f": {e.text}" if e.text else "")}
+        for e in timeline_of(turn.db, case.id)
+    ]
+    entries += [
+        {
+            "at": a.at,
+            "text": f"audit: {a.actor} ({a.actor_role}) {a.action}"
+            + ("" if a.allowed else " REFUSED"),
+        }
+        for a in audit_of(turn.db, case.reference)
+    ]
     return sorted(entries, key=lambda entry: entry["at"])
 
 
@@ -110,14 +146,21 @@ def show(turn: Turn, reference: str, note: str | None = None) -> list[Reply]:
     if case.status not in CLOSED:
         if case.status == "open":
             actions.append(Button("Acknowledge", buttons.encode("sack", code)))
-        actions += [Button("Reply to parent", buttons.encode("srep", code)),
-                    Button("Add internal note", buttons.encode("snote", code))]
+        actions += [
+            Button("Reply to parent", buttons.encode("srep", code)),
+            Button("Add internal note", buttons.encode("snote", code)),
+        ]
         if next_up(case.assignee_role, case.about, turn.casework):
             actions.append(Button("Escalate", buttons.encode("sesc", code)))
         actions.append(Button("Resolve", buttons.encode("sres", code)))
-    text = render("inbox_case", case=case, casework=turn.casework,
-                  overdue=_row(turn, case).overdue, timeline=_timeline(turn, case),
-                  files=[f.file_name or f.kind for f in files_of(turn.db, case.id)])
+    text = render(
+        "inbox_case",
+        case=case,
+        casework=turn.casework,
+        overdue=_row(turn, case).overdue,
+        timeline=_timeline(turn, case),
+        files=[f.file_name or f.kind for f in files_of(turn.db, case.id)],
+    )
     return [Reply(f"{note}\n\n{text}" if note else text, (*actions, INBOX))]
 
 
@@ -125,16 +168,27 @@ def _parent_notice(turn: Turn, case: Case, event: str, text: str | None = None) 
     """Told to the parent in the school's name and the role's title; nothing if anonymous."""
     if case.anonymous:
         return []
-    return [Notice(render("parent_update", event=event, case=case, text=text,
-                          school_name=turn.knowledge.school.name,
-                          holder=turn.casework.holder(turn.person.role)),
-                   person_id=case.person_id)]
+    return [
+        Notice(
+            render(
+                "parent_update",
+                event=event,
+                case=case,
+                text=text,
+                school_name=turn.knowledge.school.name,
+                holder=turn.casework.holder(turn.person.role),
+            ),
+            person_id=case.person_id,
+        )
+    ]
 
 
-def _done(turn: Turn, case: Case, action: str, notified: bool = False,
-          **extra: Any) -> list[Reply]:
-    return show(turn, case.reference, render("inbox_done", action=action, notified=notified,
-                                             **extra))
+def _done(
+    turn: Turn, case: Case, action: str, notified: bool = False, **extra: Any
+) -> list[Reply]:
+    return show(
+        turn, case.reference, render("inbox_done", action=action, notified=notified, **extra)
+    )
 
 
 def acknowledge(turn: Turn, reference: str) -> list[Reply]:
@@ -173,28 +227,59 @@ def escalate(turn: Turn, reference: str) -> list[Reply]:
     route = case.route if onward in routed_roles(case) else f"{case.route}+{onward}"
     dates = due_dates(turn, case.kind)
     moved = replace(case, route=route, assignee_role=onward, **dates)
-    notices = [Notice(render("staff_notice", event="passed", case=moved,
-                             holder=turn.casework.holder(onward)), role=onward)]
-    escalate_case(turn.db, case, assignee_role=onward, route=route, stage=case.stage,
-                  notices=notices, now=turn.now, actor=turn.person.role, **dates)
+    notices = [
+        Notice(
+            render(
+                "staff_notice", event="passed", case=moved, holder=turn.casework.holder(onward)
+            ),
+            role=onward,
+        )
+    ]
+    escalate_case(
+        turn.db,
+        case,
+        assignee_role=onward,
+        route=route,
+        stage=case.stage,
+        notices=notices,
+        now=turn.now,
+        actor=turn.person.role,
+        **dates,
+    )
     return _done(turn, case, "escalate", onward=turn.casework.holder(onward))
 
 
 def start_writing(turn: Turn, reference: str, step: str) -> list[Reply]:
     """Reply, note or resolve: ask for the text, which the next message provides."""
     case = _guard(turn, f"{step}-start", reference)
-    save_conversation(turn.db, turn.person.id,
-                      Conversation(FLOW, step, new_draft_id(), {"reference": case.reference}),
-                      turn.now)
-    return [Reply(render("inbox_prompt", step=step, reference=case.reference,
-                         holder=turn.casework.holder(turn.person.role)), (CANCEL,))]
+    save_conversation(
+        turn.db,
+        turn.person.id,
+        Conversation(FLOW, step, new_draft_id(), {"reference": case.reference}),
+        turn.now,
+    )
+    return [
+        Reply(
+            render(
+                "inbox_prompt",
+                step=step,
+                reference=case.reference,
+                holder=turn.casework.holder(turn.person.role),
+            ),
+            (CANCEL,),
+        )
+    ]
 
 
 WRITERS = {"reply": reply, "note": note, "resolve": resolve}
-PRESSES = {"sc": show, "sack": acknowledge, "sesc": escalate,
-           "srep": partial(start_writing, step="reply"),
-           "snote": partial(start_writing, step="note"),
-           "sres": partial(start_writing, step="resolve")}
+PRESSES = {
+    "sc": show,
+    "sack": acknowledge,
+    "sesc": escalate,
+    "srep": partial(start_writing, step="reply"),
+    "snote": partial(start_writing, step="note"),
+    "sres": partial(start_writing, step="resolve"),
+}
 WRITING = frozenset({"srep", "snote", "sres"})  # these start a conversation
 
 
@@ -227,6 +312,14 @@ def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> li
 
 def resume(turn: Turn, conversation: Conversation) -> list[Reply]:
     """Carry on (or a stale button): ask for the text again."""
-    return [Reply(render("inbox_prompt", step=conversation.step,
-                         reference=conversation.draft["reference"],
-                         holder=turn.casework.holder(turn.person.role)), (CANCEL,))]
+    return [
+        Reply(
+            render(
+                "inbox_prompt",
+                step=conversation.step,
+                reference=conversation.draft["reference"],
+                holder=turn.casework.holder(turn.person.role),
+            ),
+            (CANCEL,),
+        )
+    ]

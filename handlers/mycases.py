@@ -6,11 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from storage.attachments import files_of
-from storage.cases import (Case, add_case_message, case_by_reference, cases_of, escalate_case,
-                           timeline_of, withdraw_case)
-from storage.conversations import Conversation, end_conversation, save_conversation
-
 from handlers import buttons
 from handlers.conversation import CANCEL, new_draft_id
 from handlers.evidence import receive_files
@@ -19,6 +14,17 @@ from handlers.routing import escalation
 from handlers.submission import due_dates, staff_notices
 from handlers.templates import render
 from handlers.turn import Turn
+from storage.attachments import files_of
+from storage.cases import (
+    Case,
+    add_case_message,
+    case_by_reference,
+    cases_of,
+    escalate_case,
+    timeline_of,
+    withdraw_case,
+)
+from storage.conversations import Conversation, end_conversation, save_conversation
 
 FLOW, MORE = "mycases", "more"  # the conversation while someone adds information
 LISTED = 10
@@ -38,32 +44,49 @@ def _gone() -> list[Reply]:
 
 def list_cases(turn: Turn) -> list[Reply]:
     cases = cases_of(turn.db, turn.person.id)
-    return [Reply(
-        render("mycases_list", cases=cases[:LISTED], total=len(cases), casework=turn.casework),
-        (*(Button(f"{case.reference} ({case.kind})", buttons.encode("case", case.reference))
-           for case in cases[:LISTED]),
-         Button("Main menu", buttons.encode("menu"))))]
+    return [
+        Reply(
+            render("mycases_list", cases=cases[:LISTED], total=len(cases), casework=turn.casework),
+            (
+                *(
+                    Button(
+                        f"{case.reference} ({case.kind})", buttons.encode("case", case.reference)
+                    )
+                    for case in cases[:LISTED]
+                ),
+                Button("Main menu", buttons.encode("menu")),
+            ),
+        )
+    ]
 
 
 def show_case(turn: Turn, reference: str, note: str | None = None) -> list[Reply]:
     case = _own(turn, reference)
     if case is None:
         return _gone()
-    responses = [entry for entry in timeline_of(turn.db, case.id)
-                 if entry.event in ("response", "resolved")]
+    responses = [
+        entry for entry in timeline_of(turn.db, case.id) if entry.event in ("response", "resolved")
+    ]
     onward = escalation(case.route, case.assignee_role, case.stage)
     can_escalate = case.status == "responded" and onward is not None
     actions = []
     if case.status not in CLOSED:
         actions.append(Button("Add more information", buttons.encode("addinfo", case.reference)))
         if can_escalate:
-            actions.append(Button("Not resolved — escalate",
-                                  buttons.encode("escalate", case.reference)))
+            actions.append(
+                Button("Not resolved — escalate", buttons.encode("escalate", case.reference))
+            )
         actions.append(Button("Withdraw", buttons.encode("withdraw", case.reference)))
-    text = render("mycases_case", case=case, casework=turn.casework, responses=responses,
-                  holder=turn.casework.holder(case.assignee_role), can_escalate=can_escalate,
-                  files=len(files_of(turn.db, case.id)),
-                  onward=turn.casework.holder(onward[0].assignee) if onward else None)
+    text = render(
+        "mycases_case",
+        case=case,
+        casework=turn.casework,
+        responses=responses,
+        holder=turn.casework.holder(case.assignee_role),
+        can_escalate=can_escalate,
+        files=len(files_of(turn.db, case.id)),
+        onward=turn.casework.holder(onward[0].assignee) if onward else None,
+    )
     return [Reply(f"{note}\n\n{text}" if note else text, (*actions, MY_CASES))]
 
 
@@ -71,9 +94,12 @@ def start_adding(turn: Turn, reference: str) -> list[Reply]:
     case = _own(turn, reference)
     if case is None or case.status in CLOSED:
         return _gone()
-    save_conversation(turn.db, turn.person.id,
-                      Conversation(FLOW, MORE, new_draft_id(), {"reference": case.reference}),
-                      turn.now)
+    save_conversation(
+        turn.db,
+        turn.person.id,
+        Conversation(FLOW, MORE, new_draft_id(), {"reference": case.reference}),
+        turn.now,
+    )
     return [_more_prompt(case)]
 
 
@@ -92,11 +118,18 @@ def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> li
     if text:  # a message, or the caption of a file
         add_case_message(turn.db, case, text, staff_notices(turn, case, "message"), turn.now)
     if incoming.attachments:
-        kept, message = receive_files(turn, incoming.attachments,
-                                      already=len(files_of(turn.db, case.id)), case_id=case.id)
+        kept, message = receive_files(
+            turn, incoming.attachments, already=len(files_of(turn.db, case.id)), case_id=case.id
+        )
         if kept:
-            add_case_message(turn.db, case, render("timeline_files", count=kept),
-                             staff_notices(turn, case, "files"), turn.now, event="attachment")
+            add_case_message(
+                turn.db,
+                case,
+                render("timeline_files", count=kept),
+                staff_notices(turn, case, "files"),
+                turn.now,
+                event="attachment",
+            )
         return [Reply(message, (DONE, CANCEL))]
     if not text:
         return [_more_prompt(case, render("form_not_text", media=incoming.media))]
@@ -117,9 +150,15 @@ def ask_withdraw(turn: Turn, reference: str) -> list[Reply]:
     case = _own(turn, reference)
     if case is None or case.status in CLOSED:
         return _gone()
-    return [Reply(render("mycases_withdraw", case=case), (
-        Button("Yes, withdraw it", buttons.encode("withdrawok", case.reference)),
-        Button("No, keep it", buttons.encode("case", case.reference))))]
+    return [
+        Reply(
+            render("mycases_withdraw", case=case),
+            (
+                Button("Yes, withdraw it", buttons.encode("withdrawok", case.reference)),
+                Button("No, keep it", buttons.encode("case", case.reference)),
+            ),
+        )
+    ]
 
 
 def withdraw(turn: Turn, reference: str) -> list[Reply]:
@@ -141,7 +180,18 @@ def escalate(turn: Turn, reference: str) -> list[Reply]:
     route, stage = onward
     dates = due_dates(turn, case.kind)
     moved = replace(case, route=route.route, assignee_role=route.assignee, stage=stage, **dates)
-    escalate_case(turn.db, case, assignee_role=route.assignee, route=route.route, stage=stage,
-                  notices=staff_notices(turn, moved, "escalated"), now=turn.now, **dates)
-    return show_case(turn, reference, render("mycases_escalated", case=moved,
-                                             holder=turn.casework.holder(route.assignee)))
+    escalate_case(
+        turn.db,
+        case,
+        assignee_role=route.assignee,
+        route=route.route,
+        stage=stage,
+        notices=staff_notices(turn, moved, "escalated"),
+        now=turn.now,
+        **dates,
+    )
+    return show_case(
+        turn,
+        reference,
+        render("mycases_escalated", case=moved, holder=turn.casework.holder(route.assignee)),
+    )

@@ -43,11 +43,20 @@ def held_reason(case: Case) -> str | None:
 
 def my_data(turn: Turn) -> list[Reply]:
     """The person's data as a JSON document they can keep."""
-    export = {"school": turn.knowledge.school.name, "exported_at": iso(turn.now),
-              **export_person(turn.db, turn.person.id)}
+    export = {
+        "school": turn.knowledge.school.name,
+        "exported_at": iso(turn.now),
+        **export_person(turn.db, turn.person.id),
+    }
     data = json.dumps(export, indent=2, ensure_ascii=False).encode()
-    file = Attachment("document", "", f"my-data-{turn.now.date().isoformat()}.json",
-                      "application/json", len(data), data)
+    file = Attachment(
+        "document",
+        "",
+        f"my-data-{turn.now.date().isoformat()}.json",
+        "application/json",
+        len(data),
+        data,
+    )
     return [Reply(render("mydata", cases=len(export["cases"])), files=(file,))]
 
 
@@ -59,11 +68,20 @@ def ask_forget(turn: Turn) -> list[Reply]:
     """Say what would go and what would stay, and ask to confirm."""
     if is_staff(turn.person.role):
         return _staff_pointer(turn)
-    held = [(case, held_reason(case)) for case in cases_of(turn.db, turn.person.id)
-            if held_reason(case)]
-    return [Reply(render("forgetme", step="confirm", held=held), (
-        Button("Yes, delete my data", buttons.encode("forgetok")),
-        Button("No, keep it", buttons.encode("forgetno"))))]
+    held = [
+        (case, held_reason(case))
+        for case in cases_of(turn.db, turn.person.id)
+        if held_reason(case)
+    ]
+    return [
+        Reply(
+            render("forgetme", step="confirm", held=held),
+            (
+                Button("Yes, delete my data", buttons.encode("forgetok")),
+                Button("No, keep it", buttons.encode("forgetno")),
+            ),
+        )
+    ]
 
 
 def forget(turn: Turn) -> list[Reply]:
@@ -74,14 +92,29 @@ def forget(turn: Turn) -> list[Reply]:
     held = [(case, held_reason(case)) for case in cases if held_reason(case)]
     anonymised = [case.reference for case in cases if not held_reason(case)]
     kept = [f"{case.reference} ({reason})" for case, reason in held]
-    notice = Notice(render("forgetme_notice", now=turn.now, anonymised=anonymised, kept=kept),
-                    role=OFFICE)
-    erase_person(turn.db, turn.person.id, [case for case, _ in held], turn.now,
-                 audit_detail=f"anonymised: {', '.join(anonymised) or 'none'}; "
-                              f"kept: {', '.join(kept) or 'none'}",
-                 notices=[notice])
-    return [Reply(render("forgetme", step="done", held=held, anonymised=len(anonymised),
-                         contact=turn.knowledge.school.contact))]
+    notice = Notice(
+        render("forgetme_notice", now=turn.now, anonymised=anonymised, kept=kept), role=OFFICE
+    )
+    erase_person(
+        turn.db,
+        turn.person.id,
+        [case for case, _ in held],
+        turn.now,
+        audit_detail=f"anonymised: {', '.join(anonymised) or 'none'}; "
+        f"kept: {', '.join(kept) or 'none'}",
+        notices=[notice],
+    )
+    return [
+        Reply(
+            render(
+                "forgetme",
+                step="done",
+                held=held,
+                anonymised=len(anonymised),
+                contact=turn.knowledge.school.contact,
+            )
+        )
+    ]
 
 
 def on_press(turn: Turn, action: str) -> list[Reply]:

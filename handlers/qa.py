@@ -3,15 +3,15 @@ decline out, always with a way on (read the section, ask a person, raise a conce
 
 from __future__ import annotations
 
-from knowledge.matcher import ANSWER_AT, MAX_MESSAGE_CHARS, Match
-from knowledge.policy import Section
-from knowledge.school import Knowledge
 from sqlite_utils import Database
-from storage.questions import log_question
 
 from handlers import buttons
 from handlers.replies import Button, Reply
 from handlers.templates import render
+from knowledge.matcher import ANSWER_AT, MAX_MESSAGE_CHARS, Match
+from knowledge.policy import Section
+from knowledge.school import Knowledge
+from storage.questions import log_question
 
 SECTION_PAGE_CHARS = 1500
 
@@ -30,17 +30,19 @@ def _way_on(match: Match) -> list[Button]:
 
 
 def _section_button(section: Section, label: str | None = None) -> Button:
-    return Button(label or f"{section.number} {section.title}",
-                  buttons.encode("sec", section.number, 1))
+    return Button(
+        label or f"{section.number} {section.title}", buttons.encode("sec", section.number, 1)
+    )
 
 
 def _feedback(question_id: int) -> tuple[Button, ...]:
-    return (Button("👍 Helpful", buttons.encode("fb", question_id, "up")),
-            Button("👎 Not helpful", buttons.encode("fb", question_id, "down")))
+    return (
+        Button("👍 Helpful", buttons.encode("fb", question_id, "up")),
+        Button("👎 Not helpful", buttons.encode("fb", question_id, "down")),
+    )
 
 
-def reply_to_match(knowledge: Knowledge, match: Match,
-                   feedback: tuple[Button, ...] = ()) -> Reply:
+def reply_to_match(knowledge: Knowledge, match: Match, feedback: tuple[Button, ...] = ()) -> Reply:
     """Turn the matcher's verdict into the reply a person sees."""
     policy = knowledge.policy
     if match.outcome == "decline":
@@ -58,9 +60,8 @@ def reply_to_match(knowledge: Knowledge, match: Match,
     if match.outcome == "clarify":
         return Reply(
             render("clarify", policy_title=policy.title, alternatives=match.alternatives),
-            tuple(
-                _section_button(policy.section(alt.section)) for alt in match.alternatives
-            ) + tuple(_way_on(match)),
+            tuple(_section_button(policy.section(alt.section)) for alt in match.alternatives)
+            + tuple(_way_on(match)),
         )
     section = policy.section(match.section or "")
     return Reply(
@@ -73,13 +74,17 @@ def reply_to_match(knowledge: Knowledge, match: Match,
             sure_at=ANSWER_AT + 0.15,
             action=match.action,
         ),
-        (_section_button(section, f"Read section {section.number} in full"), *_way_on(match),
-         *feedback),
+        (
+            _section_button(section, f"Read section {section.number} in full"),
+            *_way_on(match),
+            *feedback,
+        ),
     )
 
 
-def answer_question(knowledge: Knowledge, db: Database, text: str,
-                    audience: str | None = None) -> list[Reply]:
+def answer_question(
+    knowledge: Knowledge, db: Database, text: str, audience: str | None = None
+) -> list[Reply]:
     """Answer one typed question and log it (anonymously) for the knowledge-gap report;
     an over-long one is answered from its start, and says so. Staff get staff answers
     first where a question could mean either."""
@@ -117,8 +122,14 @@ def show_section(knowledge: Knowledge, number: str, page: int) -> Reply | None:
     if page < len(pages):
         nav.append(Button("Next part ▶", buttons.encode("sec", number, page + 1)))
     text = render("section", section=section, page=page, pages=len(pages), body=pages[page - 1])
-    return Reply(text, (*nav, Button("Ask a question", buttons.encode("ask")),
-                        Button("All sections", buttons.encode("policy"))))
+    return Reply(
+        text,
+        (
+            *nav,
+            Button("Ask a question", buttons.encode("ask")),
+            Button("All sections", buttons.encode("policy")),
+        ),
+    )
 
 
 def policy_index(knowledge: Knowledge) -> Reply:

@@ -43,20 +43,49 @@ def _case_notices(db: Database, knowledge: Knowledge, case: Case, now: datetime)
     today = school_today(now)
     occasion = f"{case.reference}:{what}:{due}"
     if add_school_days(today, 1, casework).isoformat() == due:
-        notice = Notice(render("reminder", event="due_soon", case=case, what=what, due=due,
-                               holder=casework.holder(case.assignee_role)),
-                        role=case.assignee_role)
+        notice = Notice(
+            render(
+                "reminder",
+                event="due_soon",
+                case=case,
+                what=what,
+                due=due,
+                holder=casework.holder(case.assignee_role),
+            ),
+            role=case.assignee_role,
+        )
         return queue_once(db, f"due-soon:{occasion}", [notice], case.id, now)
     if due >= today.isoformat():
         return 0
     onward = next_up(case.assignee_role, case.about, casework) or OFFICE
-    notices = [Notice(render("reminder", event="overdue", case=case, what=what, due=due,
-                             holder=casework.holder(onward),
-                             handler=casework.holder(case.assignee_role)), role=onward)]
+    notices = [
+        Notice(
+            render(
+                "reminder",
+                event="overdue",
+                case=case,
+                what=what,
+                due=due,
+                holder=casework.holder(onward),
+                handler=casework.holder(case.assignee_role),
+            ),
+            role=onward,
+        )
+    ]
     if not case.anonymous:
-        notices.append(Notice(render("reminder", event="parent_late", case=case, what=what,
-                                     due=due, school_name=knowledge.school.name),
-                              person_id=case.person_id))
+        notices.append(
+            Notice(
+                render(
+                    "reminder",
+                    event="parent_late",
+                    case=case,
+                    what=what,
+                    due=due,
+                    school_name=knowledge.school.name,
+                ),
+                person_id=case.person_id,
+            )
+        )
     return queue_once(db, f"overdue:{occasion}", notices, case.id, now)
 
 
@@ -67,8 +96,10 @@ def _digests(db: Database, knowledge: Knowledge, cases: list[Case], now: datetim
     for role in roles:
         mine = [case for case in cases if may_handle(role, case)]
         if mine:
-            notice = Notice(render("reminder", event="digest", cases=mine,
-                                   holder=casework.holder(role)), role=role)
+            notice = Notice(
+                render("reminder", event="digest", cases=mine, holder=casework.holder(role)),
+                role=role,
+            )
             queued += queue_once(db, f"digest:{role}:{today}", [notice], None, now)
     return queued
 
@@ -82,8 +113,12 @@ def casework_tick(db: Database, knowledge: Knowledge, now: datetime) -> int:
     review = knowledge.policy.review_date
     if review is not None and review < today:
         year, week, _ = today.isocalendar()
-        notice = Notice(render("reminder", event="policy_review", review=review,
-                               policy=knowledge.policy.title), role="headteacher")
+        notice = Notice(
+            render(
+                "reminder", event="policy_review", review=review, policy=knowledge.policy.title
+            ),
+            role="headteacher",
+        )
         queued += queue_once(db, f"policy-review:{year}-W{week:02d}", [notice], None, now)
     if not is_school_day(today, knowledge.school.casework):
         return queued

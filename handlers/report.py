@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.cases import CaseDraft
-from storage.conversations import Conversation, end_conversation
-
 from handlers import buttons, safeguarding
 from handlers.conversation import Form, Option, Step
 from handlers.replies import Button, Reply
 from handlers.routing import Route, route_report
 from handlers.submission import confirmation, file_case
 from handlers.turn import Turn
+from storage.cases import CaseDraft
+from storage.conversations import Conversation, end_conversation
 
 TYPES = (
     Option("photo", "A photo or video of a pupil posted without consent"),
@@ -25,20 +24,32 @@ TYPES = (
     Option("staff", "Abuse of a member of staff"),
     Option("other", "Something else"),
 )
-INVOLVED = (Option("pupil", "A pupil"), Option("adult", "A parent or other adult"),
-            Option("staff", "A member of staff"), Option("unsure", "Not sure"))
-ANONYMOUS = (Option("no", "No, the school can reply to me"),
-             Option("yes", "Yes, keep me anonymous"))
+INVOLVED = (
+    Option("pupil", "A pupil"),
+    Option("adult", "A parent or other adult"),
+    Option("staff", "A member of staff"),
+    Option("unsure", "Not sure"),
+)
+ANONYMOUS = (
+    Option("no", "No, the school can reply to me"),
+    Option("yes", "Yes, keep me anonymous"),
+)
 
 STEPS = (
     Step("incident_type", "What happened", "choice", lambda turn, draft: TYPES),
     Step("platform", "Where", max_chars=500),
     Step("happened_when", "When", max_chars=200),
     Step("involved", "Who is involved", "choice", lambda turn, draft: INVOLVED),
-    Step("evidence", "Evidence", "files", notes_field="details", extra=(
-        Button("Done", buttons.encode("done")),
-        Button("It involves a sexual image of a child", buttons.encode("sgimage")),
-    )),
+    Step(
+        "evidence",
+        "Evidence",
+        "files",
+        notes_field="details",
+        extra=(
+            Button("Done", buttons.encode("done")),
+            Button("It involves a sexual image of a child", buttons.encode("sgimage")),
+        ),
+    ),
     Step("anonymous", "Anonymous", "choice", lambda turn, draft: ANONYMOUS),
 )
 
@@ -51,13 +62,22 @@ def _submit(turn: Turn, conversation: Conversation) -> list[Reply]:
     draft = conversation.draft
     route = _route(turn, draft)
     anonymous = draft["anonymous"] == "yes"
-    case, _ = file_case(turn, CaseDraft(
-        kind="report", route=route.route, assignee_role=route.assignee,
-        incident_type=draft["incident_type"], platform=draft["platform"],
-        happened_when=draft["happened_when"], involved=draft["involved"],
-        details=draft.get("details"), anonymous=anonymous,
-        contact_method=None if anonymous else "chat",
-    ), conversation.draft_id)
+    case, _ = file_case(
+        turn,
+        CaseDraft(
+            kind="report",
+            route=route.route,
+            assignee_role=route.assignee,
+            incident_type=draft["incident_type"],
+            platform=draft["platform"],
+            happened_when=draft["happened_when"],
+            involved=draft["involved"],
+            details=draft.get("details"),
+            anonymous=anonymous,
+            contact_method=None if anonymous else "chat",
+        ),
+        conversation.draft_id,
+    )
     end_conversation(turn.db, turn.person.id)
     return [confirmation(turn, case)]
 

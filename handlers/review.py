@@ -13,9 +13,20 @@ from storage.audit import AuditEntry
 from storage.cases import Case
 
 OPEN = ("open", "acknowledged", "responded")
-EXPORT_FIELDS = ("reference", "kind", "route", "assignee_role", "status", "stage",
-                 "created_at", "acknowledge_by", "acknowledged_at", "respond_by",
-                 "resolved_at", "audit")
+EXPORT_FIELDS = (
+    "reference",
+    "kind",
+    "route",
+    "assignee_role",
+    "status",
+    "stage",
+    "created_at",
+    "acknowledge_by",
+    "acknowledged_at",
+    "respond_by",
+    "resolved_at",
+    "audit",
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +62,9 @@ def summarise(cases: list[Case], today: date) -> Summary:
         by_kind=Counter(c.kind for c in cases).most_common(),
         by_route=Counter(c.route for c in cases).most_common(),
         by_status=Counter(c.status for c in cases).most_common(),
-        median_days_to_acknowledge=_median([_days(c.created_at, c.acknowledged_at)
-                                            for c in cases]),
+        median_days_to_acknowledge=_median(
+            [_days(c.created_at, c.acknowledged_at) for c in cases]
+        ),
         median_days_to_resolve=_median([_days(c.created_at, c.resolved_at) for c in cases]),
         overdue=sum(is_overdue(c, today) for c in cases),
     )
@@ -60,6 +72,8 @@ def summarise(cases: list[Case], today: date) -> Summary:
 
 def export_row(case: Case, audit: list[AuditEntry]) -> dict[str, str | int | None]:
     """One CSV row: the case's handling, with its audit trail in one cell."""
-    trail = "; ".join(f"{a.at} {a.actor} ({a.actor_role}) {a.action}"
-                      f"{'' if a.allowed else ' REFUSED'}" for a in audit)
+    trail = "; ".join(
+        f"{a.at} {a.actor} ({a.actor_role}) {a.action}{'' if a.allowed else ' REFUSED'}"
+        for a in audit
+    )
     return {name: trail if name == "audit" else getattr(case, name) for name in EXPORT_FIELDS}

@@ -66,8 +66,13 @@ def escalation(case_route: str, assignee: str, stage: int) -> tuple[Route, int] 
 
 
 # A member of staff passing a case up: the next person in the line of responsibility.
-_NEXT_UP = {"class_teacher": "headteacher", "deputy": "headteacher", "dsl": "headteacher",
-            "office": "headteacher", "headteacher": "chair_of_governors"}
+_NEXT_UP = {
+    "class_teacher": "headteacher",
+    "deputy": "headteacher",
+    "dsl": "headteacher",
+    "office": "headteacher",
+    "headteacher": "chair_of_governors",
+}
 
 
 def next_up(assignee: str, about: str | None, casework: Casework) -> str | None:

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.cases import CaseDraft
-from storage.conversations import Conversation, end_conversation
-
 from handlers.conversation import Form, Step, new_draft_id
 from handlers.replies import Reply
 from handlers.routing import SAFEGUARDING
 from handlers.submission import confirmation, file_case
 from handlers.templates import render
 from handlers.turn import Turn
+from storage.cases import CaseDraft
+from storage.conversations import Conversation, end_conversation
 
 # Everything a flow may have gathered that helps the DSL, in the case's own columns.
-_CONTEXT_FIELDS = ("about", "class_name", "incident_type", "platform", "happened_when",
-                   "involved")
+_CONTEXT_FIELDS = ("about", "class_name", "incident_type", "platform", "happened_when", "involved")
 
 
 def refer_now(turn: Turn, conversation: Conversation | None, text: str) -> list[Reply]:
@@ -27,12 +25,16 @@ def refer_now(turn: Turn, conversation: Conversation | None, text: str) -> list[
     draft: dict[str, Any] = conversation.draft if conversation else {}
     details = "\n\n".join(dict.fromkeys(filter(None, (draft.get("details"), text))))
     case_draft = CaseDraft(
-        kind="safeguarding", route=SAFEGUARDING.route, assignee_role=SAFEGUARDING.assignee,
-        details=details, contact_method="chat",
+        kind="safeguarding",
+        route=SAFEGUARDING.route,
+        assignee_role=SAFEGUARDING.assignee,
+        details=details,
+        contact_method="chat",
         **{key: draft[key] for key in _CONTEXT_FIELDS if draft.get(key)},
     )
-    case, _ = file_case(turn, case_draft,
-                        conversation.draft_id if conversation else new_draft_id())
+    case, _ = file_case(
+        turn, case_draft, conversation.draft_id if conversation else new_draft_id()
+    )
     end_conversation(turn.db, turn.person.id)
     return [confirmation(turn, case)]
 

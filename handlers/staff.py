@@ -11,13 +11,13 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from knowledge.casework import DEFAULT_TITLES, Casework
 from sqlite_utils import Database
-from storage.staff import create_invite, redeem_invite, staff_role
 
 from handlers.replies import Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.casework import DEFAULT_TITLES, Casework
+from storage.staff import create_invite, redeem_invite, staff_role
 
 INVITE_DAYS = 7
 ROLES = tuple(DEFAULT_TITLES)

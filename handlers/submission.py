@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from storage.cases import Case, CaseDraft, record_submission
-from storage.outbox import Notice
-
 from handlers import buttons
 from handlers.replies import Button, Reply
 from handlers.routing import Route
 from handlers.schooldays import add_school_days, school_today
 from handlers.templates import render
 from handlers.turn import Turn
+from storage.cases import Case, CaseDraft, record_submission
+from storage.outbox import Notice
 
 SAFEGUARDING_ACKNOWLEDGE_DAYS = 1  # the DSL is alerted at once; this is the latest
 
@@ -22,19 +21,26 @@ SAFEGUARDING_ACKNOWLEDGE_DAYS = 1  # the DSL is alerted at once; this is the lat
 def due_dates(turn: Turn, kind: str) -> dict[str, str]:
     """When the school must acknowledge and respond, counted in school days from today."""
     casework, today = turn.casework, school_today(turn.now)
-    acknowledge = (SAFEGUARDING_ACKNOWLEDGE_DAYS if kind == "safeguarding"
-                   else casework.acknowledge_days)
-    return {"acknowledge_by": add_school_days(today, acknowledge, casework).isoformat(),
-            "respond_by": add_school_days(today, casework.respond_days, casework).isoformat()}
+    acknowledge = (
+        SAFEGUARDING_ACKNOWLEDGE_DAYS if kind == "safeguarding" else casework.acknowledge_days
+    )
+    return {
+        "acknowledge_by": add_school_days(today, acknowledge, casework).isoformat(),
+        "respond_by": add_school_days(today, casework.respond_days, casework).isoformat(),
+    }
 
 
 def staff_notices(turn: Turn, case: Case, event: str) -> list[Notice]:
     """One notification per role on the case's route, saying only what that role needs:
     the reference, what kind of case, what happened to it, and when it is due."""
     roles = Route(case.route, case.assignee_role).roles
-    return [Notice(render("staff_notice", event=event, case=case,
-                          holder=turn.casework.holder(role)), role=role)
-            for role in roles]
+    return [
+        Notice(
+            render("staff_notice", event=event, case=case, holder=turn.casework.holder(role)),
+            role=role,
+        )
+        for role in roles
+    ]
 
 
 def file_case(turn: Turn, draft: CaseDraft, draft_id: str) -> tuple[Case, bool]:
@@ -42,18 +48,36 @@ def file_case(turn: Turn, draft: CaseDraft, draft_id: str) -> tuple[Case, bool]:
     school = turn.knowledge.school
     person = turn.person
     return record_submission(
-        turn.db, replace(draft, **due_dates(turn, draft.kind)), draft_id=draft_id,
-        person_id=person.id, person_role=person.role, person_name=person.name,
-        reference_prefix=school.reference_prefix, year=school_today(turn.now).year,
-        now=turn.now, notices=lambda case: staff_notices(turn, case, "new"))
+        turn.db,
+        replace(draft, **due_dates(turn, draft.kind)),
+        draft_id=draft_id,
+        person_id=person.id,
+        person_role=person.role,
+        person_name=person.name,
+        reference_prefix=school.reference_prefix,
+        year=school_today(turn.now).year,
+        now=turn.now,
+        notices=lambda case: staff_notices(turn, case, "new"),
+    )
 
 
 def confirmation(turn: Turn, case: Case, again: bool = False) -> Reply:
     """What the sender is told once the case is stored (or already was)."""
     template = "safeguarding_sent" if case.kind == "safeguarding" else "case_sent"
-    return Reply(render(template, case=case, again=again, casework=turn.casework,
-                        holder=turn.casework.holder(case.assignee_role),
-                        others=[turn.casework.holder(role) for role in
-                                Route(case.route, case.assignee_role).roles[1:]]),
-                 (Button("My cases", buttons.encode("mycases")),
-                  Button("Main menu", buttons.encode("menu"))))
+    return Reply(
+        render(
+            template,
+            case=case,
+            again=again,
+            casework=turn.casework,
+            holder=turn.casework.holder(case.assignee_role),
+            others=[
+                turn.casework.holder(role)
+                for role in Route(case.route, case.assignee_role).roles[1:]
+            ],
+        ),
+        (
+            Button("My cases", buttons.encode("mycases")),
+            Button("Main menu", buttons.encode("menu")),
+        ),
+    )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from knowledge.casework import Casework
-from knowledge.school import Knowledge
 from sqlite_utils import Database
 
 from handlers.replies import Person
+from knowledge.casework import Casework
+from knowledge.school import Knowledge
 
 
 @dataclass(frozen=True)

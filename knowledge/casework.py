@@ -16,16 +16,18 @@ from typing import Any
 from knowledge.retention import Retention, load_retention
 
 DEFAULT_CLASSES = ("Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year 6")
-DEFAULT_TITLES = MappingProxyType({
-    "class_teacher": "class teacher",
-    "headteacher": "Headteacher",
-    "deputy": "Deputy Headteacher",
-    "dsl": "Designated Safeguarding Lead",
-    "chair_of_governors": "Chair of Governors",
-    "vice_chair": "Vice-Chair of Governors",
-    "clerk": "Clerk to the Governors",
-    "office": "School Office",
-})
+DEFAULT_TITLES = MappingProxyType(
+    {
+        "class_teacher": "class teacher",
+        "headteacher": "Headteacher",
+        "deputy": "Deputy Headteacher",
+        "dsl": "Designated Safeguarding Lead",
+        "chair_of_governors": "Chair of Governors",
+        "vice_chair": "Vice-Chair of Governors",
+        "clerk": "Clerk to the Governors",
+        "office": "School Office",
+    }
+)
 ABOUT_CHAIR_ROUTES = ("vice_chair", "clerk")
 
 
@@ -47,7 +49,9 @@ class Casework:
     classes: tuple[str, ...] = DEFAULT_CLASSES
     roles: Mapping[str, RoleHolder] = field(
         default_factory=lambda: MappingProxyType(
-            {key: RoleHolder(title) for key, title in DEFAULT_TITLES.items()}))
+            {key: RoleHolder(title) for key, title in DEFAULT_TITLES.items()}
+        )
+    )
     class_teachers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     acknowledge_days: int = 5
     respond_days: int = 15
@@ -96,8 +100,10 @@ def _roles(table: Mapping[str, Any]) -> tuple[dict[str, RoleHolder], dict[str, s
         allowed = {"title", "name", "names"} if key == "class_teacher" else {"title", "name"}
         if set(raw) - allowed:  # titles and names only: contact details do not belong here
             raise ValueError(f"[roles.{key}] has unknown key '{sorted(set(raw) - allowed)[0]}'")
-        roles[key] = RoleHolder(_text(raw, "title", f"roles.{key}") or default_title,
-                                _text(raw, "name", f"roles.{key}"))
+        roles[key] = RoleHolder(
+            _text(raw, "title", f"roles.{key}") or default_title,
+            _text(raw, "name", f"roles.{key}"),
+        )
     unknown = set(table) - set(DEFAULT_TITLES)
     if unknown:
         raise ValueError(f"[roles] has unknown role '{sorted(unknown)[0]}'")
@@ -113,8 +119,10 @@ def _calendar(table: Mapping[str, Any]) -> tuple[tuple[Term, ...], frozenset[dat
         where = f"[[calendar.term]] number {number}"
         if not isinstance(raw, dict):
             raise ValueError(f"{where} must have 'start' and 'end'")
-        start, end = _date(raw.get("start"), f"{where} 'start'"), _date(raw.get("end"),
-                                                                       f"{where} 'end'")
+        start, end = (
+            _date(raw.get("start"), f"{where} 'start'"),
+            _date(raw.get("end"), f"{where} 'end'"),
+        )
         if end < start:
             raise ValueError(f"{where} ends before it starts")
         terms.append(Term(str(raw.get("name", f"Term {number}")), start, end))
@@ -123,8 +131,9 @@ def _calendar(table: Mapping[str, Any]) -> tuple[tuple[Term, ...], frozenset[dat
         if isinstance(raw, dict):
             start = _date(raw.get("start"), "[calendar] closures 'start'")
             end = _date(raw.get("end", start), "[calendar] closures 'end'")
-            closures.update(date.fromordinal(d) for d in range(start.toordinal(),
-                                                               end.toordinal() + 1))
+            closures.update(
+                date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1)
+            )
         else:
             closures.add(_date(raw, "[calendar] closures entry"))
     return tuple(sorted(terms, key=lambda t: t.start)), frozenset(closures)
@@ -134,20 +143,21 @@ def load_casework(data: Mapping[str, Any]) -> Casework:
     """Casework settings from a parsed school.toml; ValueError names the bad key."""
     school, casework = data.get("school", {}), data.get("casework", {})
     classes = school.get("classes", list(DEFAULT_CLASSES))
-    if not classes or not all(isinstance(c, str) and c.strip() and ":" not in c
-                              for c in classes):
+    if not classes or not all(isinstance(c, str) and c.strip() and ":" not in c for c in classes):
         raise ValueError("[school] 'classes' must be a list of class names (no ':')")
     roles, class_teachers = _roles(data.get("roles", {}))
     unknown_classes = set(class_teachers) - set(classes)
     if unknown_classes:
-        raise ValueError(f"[roles.class_teacher] names unknown class "
-                         f"'{sorted(unknown_classes)[0]}'")
+        raise ValueError(
+            f"[roles.class_teacher] names unknown class '{sorted(unknown_classes)[0]}'"
+        )
     about_chair = casework.get("about_the_chair_goes_to", "vice_chair")
     if about_chair not in ABOUT_CHAIR_ROUTES:
         raise ValueError("[casework] 'about_the_chair_goes_to' must be 'vice_chair' or 'clerk'")
     office_chat = casework.get("office_chat_id")
-    if office_chat is not None and (not isinstance(office_chat, int)
-                                    or isinstance(office_chat, bool)):
+    if office_chat is not None and (
+        not isinstance(office_chat, int) or isinstance(office_chat, bool)
+    ):
         raise ValueError("[casework] 'office_chat_id' must be a Telegram chat id (a number)")
     terms, closures = _calendar(data.get("calendar", {}))
     return Casework(

@@ -13,12 +13,12 @@ EXCLUDED_TOPICS = ("admissions", "exclusions", "sen", "whistleblowing", "grievan
 
 _TOPICS = {
     "admissions": r"admissions?|school place|place at (the|this|our) school|waiting list|"
-                  r"in ?year (transfer|application)|offer of a place|appeal for a place",
+    r"in ?year (transfer|application)|offer of a place|appeal for a place",
     "exclusions": r"(permanent(ly)?|fixed ?term) exclu\w+|exclu(ded|sion) from school|"
-                  r"excluded for \w+ days?|exclusion (letter|appeal|review|meeting)|"
-                  r"suspended from school|(been|was|got) suspended|suspension|expelled",
+    r"excluded for \w+ days?|exclusion (letter|appeal|review|meeting)|"
+    r"suspended from school|(been|was|got) suspended|suspension|expelled",
     "sen": r"ehcp|ehc plan|ehc needs|education health and care|(sen|send|statutory|needs) "
-           r"assessment",
+    r"assessment",
     "whistleblowing": r"whistle ?blow\w*",
     "grievance": r"grievance|my (employment|contract of employment|line manager)",
 }

@@ -13,9 +13,7 @@ from pathlib import Path
 from knowledge.policy import Policy
 
 ACTIONS = frozenset({"concern", "report"})
-AUDIENCES = frozenset(
-    {"parent", "staff", "pupil", "volunteer", "visitor", "governor", "anyone"}
-)
+AUDIENCES = frozenset({"parent", "staff", "pupil", "volunteer", "visitor", "governor", "anyone"})
 
 
 class CuratedDataError(ValueError):

@@ -3,6 +3,7 @@ baselines computed in the same run (rapidfuzz WRatio and BM25 over the raw passa
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -136,18 +137,23 @@ def bm25_predictor(policy: Policy) -> Predictor:
 
 def evaluate(matcher: Matcher, questions: list[Question]) -> list[Score]:
     """The matcher and both baselines on the same questions, in one run."""
-    systems: list[tuple[str, Predictor]] = [("policybot", matcher_predictor(matcher)),
-                                           ("wratio-passages", wratio_predictor(matcher.policy))]
-    try:
+    systems: list[tuple[str, Predictor]] = [
+        ("policybot", matcher_predictor(matcher)),
+        ("wratio-passages", wratio_predictor(matcher.policy)),
+    ]
+    with contextlib.suppress(ImportError):
         systems.append(("bm25-passages", bm25_predictor(matcher.policy)))
-    except ImportError:
-        pass
     return [score(name, predict, questions) for name, predict in systems]
 
 
 def format_report(scores: list[Score]) -> str:
-    headers = ["system", "top1_accuracy", "top3_recall", "out_of_scope_declined",
-               "in_scope_declined"]
+    headers = [
+        "system",
+        "top1_accuracy",
+        "top3_recall",
+        "out_of_scope_declined",
+        "in_scope_declined",
+    ]
     rows = [[str(s.summary()[h]) for h in headers] for s in scores]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]

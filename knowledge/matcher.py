@@ -119,8 +119,7 @@ def policy_passages(policy: Policy) -> list[Passage]:
                 out.append(Passage(section.number, f"{section.title}. {text}", text))
                 lead = text
             else:
-                out.extend(Passage(section.number, f"{lead} {item}", item)
-                           for item in block.items)
+                out.extend(Passage(section.number, f"{lead} {item}", item) for item in block.items)
     return out
 
 
@@ -143,8 +142,11 @@ class Matcher:
         for passage in policy_passages(policy):
             self._add(passage, passage.text, 0.85)
         self._finish_index()
-        self._vocabulary = sorted(w for w in self._typed if len(w) >= MIN_CORRECTED
-                                  and all(t in self._index.idf for t in canonical(w)))
+        self._vocabulary = sorted(
+            w
+            for w in self._typed
+            if len(w) >= MIN_CORRECTED and all(t in self._index.idf for t in canonical(w))
+        )
 
     # -- building ---------------------------------------------------------------------------
     def _add(self, owner: Entry | OutOfScope | Passage, text: str, weight: float) -> None:
@@ -167,8 +169,9 @@ class Matcher:
         total = len(index.docs)
         index.idf = {w: math.log(1 + (total - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
         index.mass = [sum(index.idf[w] for w in doc.tokens) for doc in index.docs]
-        self._average_profile = (sum(p.length for p in self._profiles.values())
-                                 / max(1, len(self._profiles)))
+        self._average_profile = sum(p.length for p in self._profiles.values()) / max(
+            1, len(self._profiles)
+        )
 
     # -- matching ---------------------------------------------------------------------------
     @lru_cache(maxsize=8192)  # noqa: B019 - one matcher lives for the whole process
@@ -178,8 +181,9 @@ class Matcher:
         known = tuple(t for t in canonical(word) if t in self._index.idf)
         if known or len(word) < MIN_CORRECTED or word.isdigit():
             return known
-        found = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio,
-                                   score_cutoff=TYPO_CUTOFF)
+        found = process.extractOne(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+        )
         return canonical(found[0]) if found else ()
 
     def _query(self, text: str) -> tuple[list[str], float]:
@@ -252,9 +256,11 @@ class Matcher:
             best[key] = max(best.get(key, 0.0), score)
         query = set(found)
         ranked = [
-            (self._profiles[key].owner,
-             (1 - PROFILE_WEIGHT) * score
-             + PROFILE_WEIGHT * self._profile_score(key, query, query_mass))
+            (
+                self._profiles[key].owner,
+                (1 - PROFILE_WEIGHT) * score
+                + PROFILE_WEIGHT * self._profile_score(key, query, query_mass),
+            )
             for key, score in best.items()
         ]
         return sorted(ranked, key=lambda pair: pair[1], reverse=True)
@@ -282,8 +288,9 @@ class Matcher:
                         evidence[number] = owner
         ordered = sorted(sections.items(), key=lambda pair: pair[1], reverse=True)
         if not ordered or (excluded and excluded[1] >= ordered[0][1]):
-            return Match(question, "decline", 0.0, action=action,
-                         excluded=excluded[0] if excluded else None)
+            return Match(
+                question, "decline", 0.0, action=action, excluded=excluded[0] if excluded else None
+            )
         confidence = calibrate(ordered[0][1])
         alternatives = tuple(
             Alternative(number, self.policy.section(number).title, calibrate(score))

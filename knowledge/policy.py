@@ -185,8 +185,10 @@ def _sections_with_text(chain: list[tuple[int, str, str]], lines: list[str]) -> 
     ends = [i for i, _, _ in chain[1:]] + [len(lines)]
     heading_lines = {i for i, _, _ in chain}
     return sum(
-        any(lines[j] and j not in heading_lines and not _heading(lines[j])
-            for j in range(i + 1, end))
+        any(
+            lines[j] and j not in heading_lines and not _heading(lines[j])
+            for j in range(i + 1, end)
+        )
         for (i, _, _), end in zip(chain, ends, strict=True)
     )
 
@@ -202,8 +204,10 @@ def parse_policy(text: str) -> Policy:
         raise PolicyFormatError("no numbered section '1' found")
     # A contents list repeats the headings with nothing under them: the body is the chain
     # of ascending headings, from some "1", with the most headings that have text under them.
-    heads = max((_heading_chain(candidates[k:], lines) for k in starts),
-                key=lambda chain: _sections_with_text(chain, lines))
+    heads = max(
+        (_heading_chain(candidates[k:], lines) for k in starts),
+        key=lambda chain: _sections_with_text(chain, lines),
+    )
     start = heads[0][0]
 
     sections = []

@@ -13,20 +13,33 @@ import re
 
 from knowledge.normalise import clean_text
 
-_CHILD = (r"(him|her|them|me|us|my (son|daughter|child|kid|boy|girl|children|kids)|"
-          r"(a|the|another|other) (child|pupil|kid|boy|girl)|children|pupils|kids)")
-_ADULT = (r"(dad|father|mum|mother|step ?dad|step ?mum|stepfather|stepmother|parent|uncle|"
-          r"aunt|grandad|grandfather|adult|man|woman|teacher|member of staff|staff member|"
-          r"carer|boyfriend|girlfriend|partner|brother|sister|cousin|neighbour)")
+_CHILD = (
+    r"(him|her|them|me|us|my (son|daughter|child|kid|boy|girl|children|kids)|"
+    r"(a|the|another|other) (child|pupil|kid|boy|girl)|children|pupils|kids)"
+)
+_ADULT = (
+    r"(dad|father|mum|mother|step ?dad|step ?mum|stepfather|stepmother|parent|uncle|"
+    r"aunt|grandad|grandfather|adult|man|woman|teacher|member of staff|staff member|"
+    r"carer|boyfriend|girlfriend|partner|brother|sister|cousin|neighbour)"
+)
 
 _PATTERNS = [
     # self-harm and suicide
-    r"self ?harm\w*", r"suicid\w*", r"(kill|hurt|cut|cutting|harm|harming) (him|her|my|them)"
-    r"sel(f|ves)", r"wants? to die", r"(end|take) (his|her|their|my) (own )?life",
+    r"self ?harm\w*",
+    r"suicid\w*",
+    r"(kill|hurt|cut|cutting|harm|harming) (him|her|my|them)"
+    r"sel(f|ves)",
+    r"wants? to die",
+    r"(end|take) (his|her|their|my) (own )?life",
     # abuse and neglect
-    r"child abuse", r"(sexual|sexually) (abus\w*|assault\w*|touch\w*)", r"rap(e|ed|ing)",
-    rf"abus(ed|ing|es) {_CHILD}", r"(is|was|being|been|getting|got) (abused|neglected)",
-    rf"neglect(s|ing) {_CHILD}", r"molest\w*", r"paedophile|pedophile",
+    r"child abuse",
+    r"(sexual|sexually) (abus\w*|assault\w*|touch\w*)",
+    r"rap(e|ed|ing)",
+    rf"abus(ed|ing|es) {_CHILD}",
+    r"(is|was|being|been|getting|got) (abused|neglected)",
+    rf"neglect(s|ing) {_CHILD}",
+    r"molest\w*",
+    r"paedophile|pedophile",
     r"(no|not enough) food at home|(is|isnt|not) being fed|goes hungry",
     # inappropriate touching
     r"touch(ed|ing|es)? .{0,30}(inappropriate(ly)?|private parts?|privates)",
@@ -43,13 +56,18 @@ _PATTERNS = [
     r"step ?dad|step ?mum|stepfather|stepmother|parents?)",
     r"domestic (violence|abuse)",
     # online exploitation
-    r"groom(ed|ing)", r"(sexual|sexually) (messages?|exploit\w*)", r"sextort\w*",
+    r"groom(ed|ing)",
+    r"(sexual|sexually) (messages?|exploit\w*)",
+    r"sextort\w*",
     r"(nude|naked|indecent|sexual|explicit|topless) (photo|picture|pic|image|selfie|video|"
-    r"vid)s?", r"\bnudes\b", r"(asked|asking|asks|pressur\w*) (him|her|them|my \w+) (for|to "
+    r"vid)s?",
+    r"\bnudes\b",
+    r"(asked|asking|asks|pressur\w*) (him|her|them|my \w+) (for|to "
     r"send) (photos|pictures|pics)",
     # threats to kill, weapons, exploitation
     r"(threat\w*|going|gonna|will|wants?|said hed|said shed) (to )?(kill|stab|shoot)",
-    r"death threats?", r"(knife|gun|weapon) (at|in) (school|home)",
+    r"death threats?",
+    r"(knife|gun|weapon) (at|in) (school|home)",
     r"forced marriage|\bfgm\b|female genital|radicali[sz]\w*|county lines",
     r"(sexual|criminal) exploitation",
 ]

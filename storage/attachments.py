@@ -60,29 +60,41 @@ def _write(db: Database, data: bytes, suffix: str) -> tuple[str, str]:
     return relative, hashlib.sha256(data).hexdigest()
 
 
-def save_attachment(db: Database, *, person_id: str, kind: str, file_id: str | None,
-                    file_name: str | None, mime_type: str | None, size: int | None,
-                    data: bytes | None, now: datetime, draft_id: str | None = None,
-                    submission_id: int | None = None) -> int:
+def save_attachment(
+    db: Database,
+    *,
+    person_id: str,
+    kind: str,
+    file_id: str | None,
+    file_name: str | None,
+    mime_type: str | None,
+    size: int | None,
+    data: bytes | None,
+    now: datetime,
+    draft_id: str | None = None,
+    submission_id: int | None = None,
+) -> int:
     """Keep one file sent with a draft or a case, its bytes too when given; its row id."""
     path = sha256 = None
     if data is not None:
         path, sha256 = _write(db, data, _suffix(file_name, mime_type))
         size = len(data)
     table = db["attachments"]
-    table.insert({
-        "submission_id": submission_id,
-        "draft_id": draft_id,
-        "person_id": person_id,
-        "kind": kind,
-        "file_id": file_id,
-        "file_name": (file_name or "")[:200] or None,
-        "mime_type": mime_type,
-        "size": size,
-        "sha256": sha256,
-        "path": path,
-        "received_at": iso(now),
-    })
+    table.insert(
+        {
+            "submission_id": submission_id,
+            "draft_id": draft_id,
+            "person_id": person_id,
+            "kind": kind,
+            "file_id": file_id,
+            "file_name": (file_name or "")[:200] or None,
+            "mime_type": mime_type,
+            "size": size,
+            "sha256": sha256,
+            "path": path,
+            "received_at": iso(now),
+        }
+    )
     return int(table.last_pk)
 
 
@@ -116,25 +128,43 @@ def discard_draft_files(db: Database, draft_id: str) -> None:
 
 def link_draft_files(db: Database, draft_id: str, submission_id: int) -> None:
     """The files sent with a draft now belong to the case it became."""
-    db.execute("UPDATE attachments SET submission_id = ? WHERE draft_id = ? "
-               "AND submission_id IS NULL", [submission_id, draft_id])
+    db.execute(
+        "UPDATE attachments SET submission_id = ? WHERE draft_id = ? AND submission_id IS NULL",
+        [submission_id, draft_id],
+    )
 
 
 def _stored(row: dict) -> StoredFile:
-    return StoredFile(row["id"], row["submission_id"], row["kind"], row["file_id"],
-                      row["file_name"], row["mime_type"], row["size"], row["sha256"],
-                      row["path"])
+    return StoredFile(
+        row["id"],
+        row["submission_id"],
+        row["kind"],
+        row["file_id"],
+        row["file_name"],
+        row["mime_type"],
+        row["size"],
+        row["sha256"],
+        row["path"],
+    )
 
 
 def files_of(db: Database, submission_id: int) -> list[StoredFile]:
-    return [_stored(row) for row in db["attachments"].rows_where(
-        "submission_id = ?", [submission_id], order_by="id")]
+    return [
+        _stored(row)
+        for row in db["attachments"].rows_where(
+            "submission_id = ?", [submission_id], order_by="id"
+        )
+    ]
 
 
 def files_to_download(db: Database, limit: int = 20) -> list[StoredFile]:
     """Files known only by the transport's file id: fetch each, then `store_download`."""
-    return [_stored(row) for row in db["attachments"].rows_where(
-        "path IS NULL AND file_id IS NOT NULL", order_by="id", limit=limit)]
+    return [
+        _stored(row)
+        for row in db["attachments"].rows_where(
+            "path IS NULL AND file_id IS NOT NULL", order_by="id", limit=limit
+        )
+    ]
 
 
 def store_download(db: Database, attachment_id: int, data: bytes) -> None:

@@ -22,17 +22,41 @@ class AuditEntry:
     allowed: bool
 
 
-def record_audit(db: Database, *, actor: str, actor_role: str, action: str,
-                 reference: str | None, allowed: bool, now: datetime,
-                 detail: str | None = None) -> None:
+def record_audit(
+    db: Database,
+    *,
+    actor: str,
+    actor_role: str,
+    action: str,
+    reference: str | None,
+    allowed: bool,
+    now: datetime,
+    detail: str | None = None,
+) -> None:
     with db.atomic():
-        db["audit"].insert({"at": iso(now), "actor": actor, "actor_role": actor_role,
-                            "action": action, "reference": reference, "detail": detail,
-                            "allowed": int(allowed)})
+        db["audit"].insert(
+            {
+                "at": iso(now),
+                "actor": actor,
+                "actor_role": actor_role,
+                "action": action,
+                "reference": reference,
+                "detail": detail,
+                "allowed": int(allowed),
+            }
+        )
 
 
 def audit_of(db: Database, reference: str) -> list[AuditEntry]:
-    return [AuditEntry(row["at"], row["actor"], row["actor_role"], row["action"],
-                       row["reference"], row["detail"], bool(row["allowed"]))
-            for row in db.query("SELECT * FROM audit WHERE reference = ? ORDER BY id",
-                                [reference])]
+    return [
+        AuditEntry(
+            row["at"],
+            row["actor"],
+            row["actor_role"],
+            row["action"],
+            row["reference"],
+            row["detail"],
+            bool(row["allowed"]),
+        )
+        for row in db.query("SELECT * FROM audit WHERE reference = ? ORDER BY id", [reference])
+    ]

@@ -87,8 +87,10 @@ def case_by_draft(db: Database, draft_id: str) -> Case | None:
 
 def cases_of(db: Database, person_id: str) -> list[Case]:
     """A person's own cases, newest first."""
-    return [_case(row) for row in db["submissions"].rows_where(
-        "person_id = ?", [person_id], order_by="id desc")]
+    return [
+        _case(row)
+        for row in db["submissions"].rows_where("person_id = ?", [person_id], order_by="id desc")
+    ]
 
 
 def all_cases(db: Database) -> list[Case]:
@@ -97,39 +99,76 @@ def all_cases(db: Database) -> list[Case]:
 
 def cases_since(db: Database, since: str) -> list[Case]:
     """Cases created on or after `since` (an ISO date), oldest first."""
-    return [_case(row) for row in db["submissions"].rows_where(
-        "created_at >= ?", [since], order_by="id")]
+    return [
+        _case(row)
+        for row in db["submissions"].rows_where("created_at >= ?", [since], order_by="id")
+    ]
 
 
 def open_cases(db: Database) -> list[Case]:
     """Cases still being dealt with (not withdrawn or closed), oldest first."""
-    return [_case(row) for row in db["submissions"].rows_where(
-        "status NOT IN ('withdrawn', 'closed')", order_by="id")]
+    return [
+        _case(row)
+        for row in db["submissions"].rows_where(
+            "status NOT IN ('withdrawn', 'closed')", order_by="id"
+        )
+    ]
 
 
 def cases_closed_before(db: Database, cutoff: datetime) -> list[Case]:
     """Closed or withdrawn cases, not yet anonymised, that ended before `cutoff`."""
-    return [_case(row) for row in db["submissions"].rows_where(
-        "status IN ('closed', 'withdrawn') AND person_id != ? "
-        "AND COALESCE(resolved_at, updated_at) < ?", [ERASED, iso(cutoff)], order_by="id")]
+    return [
+        _case(row)
+        for row in db["submissions"].rows_where(
+            "status IN ('closed', 'withdrawn') AND person_id != ? "
+            "AND COALESCE(resolved_at, updated_at) < ?",
+            [ERASED, iso(cutoff)],
+            order_by="id",
+        )
+    ]
 
 
 def timeline_of(db: Database, case_id: int) -> list[TimelineEntry]:
-    return [TimelineEntry(row["at"], row["actor"], row["event"], row["status"], row["text"])
-            for row in db["timeline"].rows_where("submission_id = ?", [case_id],
-                                                 order_by="id")]
+    return [
+        TimelineEntry(row["at"], row["actor"], row["event"], row["status"], row["text"])
+        for row in db["timeline"].rows_where("submission_id = ?", [case_id], order_by="id")
+    ]
 
 
-def _log(db: Database, case_id: int, actor: str, event: str, now: datetime,
-         text: str | None = None, status: str | None = None) -> None:
-    db["timeline"].insert({"submission_id": case_id, "at": iso(now), "actor": actor,
-                           "event": event, "status": status, "text": text})
+def _log(
+    db: Database,
+    case_id: int,
+    actor: str,
+    event: str,
+    now: datetime,
+    text: str | None = None,
+    status: str | None = None,
+) -> None:
+    db["timeline"].insert(
+        {
+            "submission_id": case_id,
+            "at": iso(now),
+            "actor": actor,
+            "event": event,
+            "status": status,
+            "text": text,
+        }
+    )
 
 
-def record_submission(db: Database, draft: CaseDraft, *, draft_id: str, person_id: str,
-                      person_role: str, person_name: str | None, reference_prefix: str,
-                      year: int, now: datetime,
-                      notices: Callable[[Case], list[Notice]]) -> tuple[Case, bool]:
+def record_submission(
+    db: Database,
+    draft: CaseDraft,
+    *,
+    draft_id: str,
+    person_id: str,
+    person_role: str,
+    person_name: str | None,
+    reference_prefix: str,
+    year: int,
+    now: datetime,
+    notices: Callable[[Case], list[Notice]],
+) -> tuple[Case, bool]:
     """Store a submission with a new reference (prefix-year-sequence), its first timeline
     entry, the files sent with its draft and its notifications. Submitting the same draft
     again returns the case already stored, and False."""
@@ -138,20 +177,25 @@ def record_submission(db: Database, draft: CaseDraft, *, draft_id: str, person_i
         if existing is not None:
             return existing, False
         remember_person(db, person_id, person_role, person_name, now)
-        seq = next(db.query("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM submissions "
-                            "WHERE year = ?", [year]))["seq"]
+        seq = next(
+            db.query(
+                "SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM submissions WHERE year = ?", [year]
+            )
+        )["seq"]
         table = db["submissions"]
-        table.insert({
-            **asdict(draft),
-            "reference": f"{reference_prefix}-{year}-{seq:04d}",
-            "year": year,
-            "seq": seq,
-            "draft_id": draft_id,
-            "person_id": person_id,
-            "status": "open",
-            "created_at": iso(now),
-            "updated_at": iso(now),
-        })
+        table.insert(
+            {
+                **asdict(draft),
+                "reference": f"{reference_prefix}-{year}-{seq:04d}",
+                "year": year,
+                "seq": seq,
+                "draft_id": draft_id,
+                "person_id": person_id,
+                "status": "open",
+                "created_at": iso(now),
+                "updated_at": iso(now),
+            }
+        )
         case = _case(table.get(table.last_pk))
         _log(db, case.id, "parent", "submitted", now, status="open")
         link_draft_files(db, draft_id, case.id)
@@ -163,8 +207,15 @@ def _change(db: Database, case: Case, values: dict, now: datetime) -> None:
     db["submissions"].update(case.id, {**values, "updated_at": iso(now)})
 
 
-def add_case_message(db: Database, case: Case, text: str, notices: list[Notice],
-                     now: datetime, actor: str = "parent", event: str = "message") -> None:
+def add_case_message(
+    db: Database,
+    case: Case,
+    text: str,
+    notices: list[Notice],
+    now: datetime,
+    actor: str = "parent",
+    event: str = "message",
+) -> None:
     """More information (or a note that files were added) on an existing case."""
     with db.atomic():
         _log(db, case.id, actor, event, now, text=text)
@@ -179,22 +230,50 @@ def withdraw_case(db: Database, case: Case, notices: list[Notice], now: datetime
         enqueue(db, notices, case.id, now)
 
 
-def escalate_case(db: Database, case: Case, *, assignee_role: str, route: str, stage: int,
-                  acknowledge_by: str, respond_by: str, notices: list[Notice],
-                  now: datetime, actor: str = "parent") -> None:
+def escalate_case(
+    db: Database,
+    case: Case,
+    *,
+    assignee_role: str,
+    route: str,
+    stage: int,
+    acknowledge_by: str,
+    respond_by: str,
+    notices: list[Notice],
+    now: datetime,
+    actor: str = "parent",
+) -> None:
     """The case moves on to someone else: the parent says it is not resolved (the next
     stage), or a member of staff passes it up (`actor` is then their role)."""
     with db.atomic():
-        _change(db, case, {"assignee_role": assignee_role, "route": route, "stage": stage,
-                           "status": "open", "acknowledge_by": acknowledge_by,
-                           "respond_by": respond_by}, now)
-        _log(db, case.id, actor, "escalated", now, status="open",
-             text=f"stage {stage}: {assignee_role}")
+        _change(
+            db,
+            case,
+            {
+                "assignee_role": assignee_role,
+                "route": route,
+                "stage": stage,
+                "status": "open",
+                "acknowledge_by": acknowledge_by,
+                "respond_by": respond_by,
+            },
+            now,
+        )
+        _log(
+            db,
+            case.id,
+            actor,
+            "escalated",
+            now,
+            status="open",
+            text=f"stage {stage}: {assignee_role}",
+        )
         enqueue(db, notices, case.id, now)
 
 
-def record_staff_response(db: Database, case: Case, role: str, text: str,
-                          notices: list[Notice], now: datetime) -> None:
+def record_staff_response(
+    db: Database, case: Case, role: str, text: str, notices: list[Notice], now: datetime
+) -> None:
     """A member of staff's reply to the parent; the case is then "responded"."""
     with db.atomic():
         _change(db, case, {"status": "responded"}, now)
@@ -202,8 +281,9 @@ def record_staff_response(db: Database, case: Case, role: str, text: str,
         enqueue(db, notices, case.id, now)
 
 
-def acknowledge_case(db: Database, case: Case, role: str, notices: list[Notice],
-                     now: datetime) -> None:
+def acknowledge_case(
+    db: Database, case: Case, role: str, notices: list[Notice], now: datetime
+) -> None:
     """Staff have picked the case up: the acknowledge deadline is met."""
     with db.atomic():
         _change(db, case, {"status": "acknowledged", "acknowledged_at": iso(now)}, now)
@@ -211,8 +291,9 @@ def acknowledge_case(db: Database, case: Case, role: str, notices: list[Notice],
         enqueue(db, notices, case.id, now)
 
 
-def resolve_case(db: Database, case: Case, role: str, outcome: str, notices: list[Notice],
-                 now: datetime) -> None:
+def resolve_case(
+    db: Database, case: Case, role: str, outcome: str, notices: list[Notice], now: datetime
+) -> None:
     """Staff close the case with the outcome they record."""
     with db.atomic():
         _change(db, case, {"status": "closed", "resolved_at": iso(now)}, now)

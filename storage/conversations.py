@@ -23,15 +23,21 @@ class Conversation:
 
 
 def load_conversation(db: Database, person_id: str) -> Conversation | None:
-    row = next(db.query("SELECT flow, step, draft_id, draft FROM conversations "
-                        "WHERE person_id = ?", [person_id]), None)
+    row = next(
+        db.query(
+            "SELECT flow, step, draft_id, draft FROM conversations WHERE person_id = ?",
+            [person_id],
+        ),
+        None,
+    )
     if row is None:
         return None
     return Conversation(row["flow"], row["step"], row["draft_id"], json.loads(row["draft"]))
 
 
-def save_conversation(db: Database, person_id: str, conversation: Conversation,
-                      now: datetime) -> None:
+def save_conversation(
+    db: Database, person_id: str, conversation: Conversation, now: datetime
+) -> None:
     db["conversations"].upsert(
         {
             "person_id": person_id,

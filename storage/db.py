@@ -27,7 +27,8 @@ def open_database(path: Path | str) -> Database:
     except (sqlite3.Error, OSError) as error:
         raise DatabaseUnavailable(
             f"cannot use the database {path}: {error} (check the file and its folder are "
-            "writable by this user, the disk has space, and POLICYBOT_DB is right)") from error
+            "writable by this user, the disk has space, and POLICYBOT_DB is right)"
+        ) from error
 
 
 def backup_database(db: Database, target: Path) -> None:

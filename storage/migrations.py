@@ -73,8 +73,20 @@ def m002_casework(db: Database) -> None:
         },
         pk="id",
         foreign_keys=[("person_id", "people", "id")],
-        not_null={"reference", "year", "seq", "person_id", "kind", "route", "assignee_role",
-                  "status", "stage", "anonymous", "created_at", "updated_at"},
+        not_null={
+            "reference",
+            "year",
+            "seq",
+            "person_id",
+            "kind",
+            "route",
+            "assignee_role",
+            "status",
+            "stage",
+            "anonymous",
+            "created_at",
+            "updated_at",
+        },
         defaults={"stage": 0, "anonymous": 0},
     )
     db["submissions"].create_index(["reference"], unique=True)
@@ -82,8 +94,15 @@ def m002_casework(db: Database) -> None:
     db["submissions"].create_index(["draft_id"], unique=True)
     db["submissions"].create_index(["person_id"])
     db["timeline"].create(
-        {"id": int, "submission_id": int, "at": str, "actor": str, "event": str,
-         "status": str, "text": str},
+        {
+            "id": int,
+            "submission_id": int,
+            "at": str,
+            "actor": str,
+            "event": str,
+            "status": str,
+            "text": str,
+        },
         pk="id",
         foreign_keys=[("submission_id", "submissions", "id")],
         not_null={"submission_id", "at", "actor", "event"},
@@ -111,8 +130,14 @@ def m002_casework(db: Database) -> None:
     db["attachments"].create_index(["submission_id"])
     db["attachments"].create_index(["draft_id"])
     db["conversations"].create(
-        {"person_id": str, "flow": str, "step": str, "draft_id": str, "draft": str,
-         "updated_at": str},
+        {
+            "person_id": str,
+            "flow": str,
+            "step": str,
+            "draft_id": str,
+            "draft": str,
+            "updated_at": str,
+        },
         pk="person_id",
         not_null={"flow", "step", "draft_id", "draft", "updated_at"},
     )
@@ -132,8 +157,10 @@ def m002_casework(db: Database) -> None:
             "sent_at": str,
         },
         pk="id",
-        foreign_keys=[("submission_id", "submissions", "id"),
-                      ("recipient_person", "people", "id")],
+        foreign_keys=[
+            ("submission_id", "submissions", "id"),
+            ("recipient_person", "people", "id"),
+        ],
         not_null={"text", "status", "attempts", "created_at"},
         defaults={"status": "pending", "attempts": 0},
     )
@@ -145,24 +172,44 @@ def m003_staff(db: Database) -> None:
     # Staff invites (the one-time code only as its sha256), the audit trail, when a case
     # was acknowledged and resolved, and which deadline reminders went out.
     db["staff_invites"].create(
-        {"id": int, "code_sha256": str, "role": str, "name": str, "created_at": str,
-         "expires_at": str, "used_at": str, "used_by": str},
+        {
+            "id": int,
+            "code_sha256": str,
+            "role": str,
+            "name": str,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+            "used_by": str,
+        },
         pk="id",
         not_null={"code_sha256", "role", "created_at", "expires_at"},
     )
     db["staff_invites"].create_index(["code_sha256"], unique=True)
     # Append-only: every staff action and case view, allowed or refused.
     db["audit"].create(
-        {"id": int, "at": str, "actor": str, "actor_role": str, "action": str,
-         "reference": str, "detail": str, "allowed": int},
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "actor_role": str,
+            "action": str,
+            "reference": str,
+            "detail": str,
+            "allowed": int,
+        },
         pk="id",
         not_null={"at", "actor", "actor_role", "action", "allowed"},
     )
     db["audit"].create_index(["reference"])
-    db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
-               "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END")
-    db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
-               "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END")
+    db.execute(
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"
+    )
     db["submissions"].add_column("acknowledged_at", str)
     db["submissions"].add_column("resolved_at", str)
     # Reminders, escalation notices and digests already queued, one row per occasion, so
@@ -174,8 +221,9 @@ def m003_staff(db: Database) -> None:
 def m004_handled_updates(db: Database) -> None:
     # Telegram delivers updates at least once (a restart re-fetches unconfirmed ones, a
     # webhook is retried): the ids already handled, so each has its effect once.
-    db["handled_updates"].create({"update_id": int, "handled_at": str}, pk="update_id",
-                                 not_null={"handled_at"})
+    db["handled_updates"].create(
+        {"update_id": int, "handled_at": str}, pk="update_id", not_null={"handled_at"}
+    )
     db["handled_updates"].create_index(["handled_at"])
 
 
@@ -183,5 +231,8 @@ def m004_handled_updates(db: Database) -> None:
 def m005_received_updates(db: Database) -> None:
     # Updates as received, until handled: the polling library confirms a batch to Telegram
     # before handling it, so a crash would otherwise lose what was waiting in memory.
-    db["received_updates"].create({"update_id": int, "payload": str, "received_at": str},
-                                  pk="update_id", not_null={"payload", "received_at"})
+    db["received_updates"].create(
+        {"update_id": int, "payload": str, "received_at": str},
+        pk="update_id",
+        not_null={"payload", "received_at"},
+    )

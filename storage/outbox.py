@@ -42,49 +42,70 @@ class Notification:
 
 def _chat_for_role(db: Database, role: str | None) -> str | None:
     """The role holder's chat, else the office fallback's, else None."""
-    row = next(db.query("SELECT chat_id FROM role_chats WHERE role IN (?, ?) ORDER BY role = ?",
-                        [role, OFFICE, OFFICE]), None)
+    row = next(
+        db.query(
+            "SELECT chat_id FROM role_chats WHERE role IN (?, ?) ORDER BY role = ?",
+            [role, OFFICE, OFFICE],
+        ),
+        None,
+    )
     return row["chat_id"] if row else None
 
 
-def enqueue(db: Database, notices: Iterable[Notice], submission_id: int | None,
-            now: datetime) -> None:
+def enqueue(
+    db: Database, notices: Iterable[Notice], submission_id: int | None, now: datetime
+) -> None:
     """Queue notices; call inside the transaction that makes the change they announce."""
     for notice in notices:
         chat = notice.person_id or _chat_for_role(db, notice.role)
-        db["outbox"].insert({
-            "submission_id": submission_id,
-            "recipient_role": notice.role,
-            "recipient_person": notice.person_id,
-            "chat_id": chat,
-            "text": notice.text,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": iso(now),
-            "created_at": iso(now),
-        })
+        db["outbox"].insert(
+            {
+                "submission_id": submission_id,
+                "recipient_role": notice.role,
+                "recipient_person": notice.person_id,
+                "chat_id": chat,
+                "text": notice.text,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": iso(now),
+                "created_at": iso(now),
+            }
+        )
 
 
-def due_notifications(db: Database, now: datetime, limit: int = 20,
-                      transport: str = "tg") -> list[Notification]:
+def due_notifications(
+    db: Database, now: datetime, limit: int = 20, transport: str = "tg"
+) -> list[Notification]:
     """Notifications due by `now` that can be delivered over `transport`, oldest first.
     One that was waiting for a chat gets the chat it resolves to now."""
-    waiting = list(db.query(
-        "SELECT id, recipient_role FROM outbox WHERE chat_id IS NULL AND status != 'sent' "
-        "AND next_attempt_at <= ?", [iso(now)]))
+    waiting = list(
+        db.query(
+            "SELECT id, recipient_role FROM outbox WHERE chat_id IS NULL AND status != 'sent' "
+            "AND next_attempt_at <= ?",
+            [iso(now)],
+        )
+    )
     with db.atomic():
         for row in waiting:
             if chat := _chat_for_role(db, row["recipient_role"]):
                 db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", [chat, row["id"]])
-    rows = list(db.query(
-        "SELECT id, chat_id, text, recipient_role, recipient_person, attempts FROM outbox "
-        "WHERE status != 'sent' AND next_attempt_at <= ? AND chat_id LIKE ? "
-        "ORDER BY id LIMIT ?",
-        [iso(now), f"{transport}:%", limit],
-    ))
+    rows = list(
+        db.query(
+            "SELECT id, chat_id, text, recipient_role, recipient_person, attempts FROM outbox "
+            "WHERE status != 'sent' AND next_attempt_at <= ? AND chat_id LIKE ? "
+            "ORDER BY id LIMIT ?",
+            [iso(now), f"{transport}:%", limit],
+        )
+    )
     return [
-        Notification(row["id"], row["chat_id"].split(":", 1)[1], row["text"],
-                     row["recipient_role"], row["recipient_person"], row["attempts"])
+        Notification(
+            row["id"],
+            row["chat_id"].split(":", 1)[1],
+            row["text"],
+            row["recipient_role"],
+            row["recipient_person"],
+            row["attempts"],
+        )
         for row in rows
     ]
 
@@ -97,8 +118,7 @@ def mark_sent(db: Database, notification_id: int, now: datetime | None = None) -
     )
 
 
-def mark_failed(db: Database, notification_id: int, error: str,
-                retry_at: datetime | None) -> None:
+def mark_failed(db: Database, notification_id: int, error: str, retry_at: datetime | None) -> None:
     """Record a failed delivery; it is due again at `retry_at` (None: never, e.g. the
     recipient blocked the bot)."""
     db.execute(

@@ -15,8 +15,9 @@ OFFICE = "office"  # the role whose chat receives notifications no role holder c
 ERASED = "erased"  # the tombstone every anonymised case points to; no transport uses this id
 
 
-def remember_person(db: Database, person_id: str, role: str, display_name: str | None,
-                    now: datetime) -> None:
+def remember_person(
+    db: Database, person_id: str, role: str, display_name: str | None, now: datetime
+) -> None:
     """Record or refresh a person; keeps their first-seen time."""
     db.execute(
         "INSERT INTO people (id, role, display_name, first_seen, last_seen) "
@@ -32,5 +33,6 @@ def set_role_chat(db: Database, role: str, chat_id: str | None, now: datetime) -
     if chat_id is None:
         db.execute("DELETE FROM role_chats WHERE role = ?", [role])
     else:
-        db["role_chats"].upsert({"role": role, "chat_id": chat_id, "updated_at": iso(now)},
-                                pk="role")
+        db["role_chats"].upsert(
+            {"role": role, "chat_id": chat_id, "updated_at": iso(now)}, pk="role"
+        )

@@ -13,17 +13,20 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def log_question(db: Database, text: str, outcome: str, section: str | None,
-                 confidence: float) -> int:
+def log_question(
+    db: Database, text: str, outcome: str, section: str | None, confidence: float
+) -> int:
     """Record a question (without who asked it) and return its id for feedback."""
     table = db["questions"]
-    table.insert({
-        "asked_at": now(),
-        "text": text[:MAX_LOGGED_CHARS],
-        "outcome": outcome,
-        "section": section,
-        "confidence": confidence,
-    })
+    table.insert(
+        {
+            "asked_at": now(),
+            "text": text[:MAX_LOGGED_CHARS],
+            "outcome": outcome,
+            "section": section,
+            "confidence": confidence,
+        }
+    )
     return int(table.last_pk)
 
 
@@ -38,5 +41,9 @@ def record_feedback(db: Database, question_id: int, helpful: bool) -> bool:
 
 def knowledge_gaps(db: Database) -> list[str]:
     """Questions the bot declined, or whose answer got 👎: what the knowledge base lacks."""
-    return [row["text"] for row in db.query(
-        "SELECT text FROM questions WHERE outcome = 'decline' OR feedback = -1 ORDER BY id")]
+    return [
+        row["text"]
+        for row in db.query(
+            "SELECT text FROM questions WHERE outcome = 'decline' OR feedback = -1 ORDER BY id"
+        )
+    ]

@@ -15,28 +15,38 @@ KEEP_FOR = timedelta(days=7)  # far longer than Telegram keeps an unconfirmed up
 def keep_received(db: Database, update_id: int, payload: str, now: datetime) -> None:
     """Store an update the moment it arrives, before the transport considers it delivered;
     one already handled (delivered again) is not kept."""
-    db.execute("INSERT OR IGNORE INTO received_updates (update_id, payload, received_at) "
-               "SELECT ?, ?, ? WHERE NOT EXISTS "
-               "(SELECT 1 FROM handled_updates WHERE update_id = ?)",
-               [update_id, payload, iso(now), update_id])
+    db.execute(
+        "INSERT OR IGNORE INTO received_updates (update_id, payload, received_at) "
+        "SELECT ?, ?, ? WHERE NOT EXISTS "
+        "(SELECT 1 FROM handled_updates WHERE update_id = ?)",
+        [update_id, payload, iso(now), update_id],
+    )
 
 
 def unhandled_received(db: Database) -> list[str]:
     """Payloads received but never handled (the process died first), oldest first."""
-    return [row["payload"] for row in db.query(
-        "SELECT payload FROM received_updates WHERE update_id NOT IN "
-        "(SELECT update_id FROM handled_updates) ORDER BY update_id")]
+    return [
+        row["payload"]
+        for row in db.query(
+            "SELECT payload FROM received_updates WHERE update_id NOT IN "
+            "(SELECT update_id FROM handled_updates) ORDER BY update_id"
+        )
+    ]
 
 
 def already_handled(db: Database, update_id: int) -> bool:
-    return db.execute("SELECT 1 FROM handled_updates WHERE update_id = ?",
-                      [update_id]).fetchone() is not None
+    return (
+        db.execute("SELECT 1 FROM handled_updates WHERE update_id = ?", [update_id]).fetchone()
+        is not None
+    )
 
 
 def mark_handled(db: Database, update_id: int, now: datetime) -> None:
     """Record an update as handled, and forget ones too old to be delivered again."""
     with db.atomic():
-        db.execute("INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
-                   [update_id, iso(now)])
+        db.execute(
+            "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
+            [update_id, iso(now)],
+        )
         db.execute("DELETE FROM received_updates WHERE update_id = ?", [update_id])
         db.execute("DELETE FROM handled_updates WHERE handled_at < ?", [iso(now - KEEP_FOR)])

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import pytest
+
 from handlers.engine import Engine
 from handlers.replies import Incoming, Person, Reply
 from knowledge.school import Knowledge, load_knowledge
 from storage.db import open_database
-
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_driver import BOT_NAME, TOKEN, running_bot
 

@@ -33,10 +33,39 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 MESSAGE_LIMIT = 4096
 ALL_UPDATE_TYPES = ("message", "edited_message", "callback_query")
 # Params that stay strings even when they look like JSON (a user could type "123").
-_STRING_PARAMS = frozenset({"text", "caption", "callback_query_id", "file_id", "parse_mode",
-                            "url", "secret_token", "filename", "inline_message_id"})
-_HTML_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
-                        "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"})
+_STRING_PARAMS = frozenset(
+    {
+        "text",
+        "caption",
+        "callback_query_id",
+        "file_id",
+        "parse_mode",
+        "url",
+        "secret_token",
+        "filename",
+        "inline_message_id",
+    }
+)
+_HTML_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    }
+)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z-]*)([^<>]*)>")
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{4,32}")
@@ -93,8 +122,13 @@ def _entities(text: str) -> list[dict]:
     if command:
         found.append({"type": "bot_command", "offset": 0, "length": utf16_len(command[0])})
     for mention in _MENTION.finditer(text):
-        found.append({"type": "mention", "offset": utf16_len(text[:mention.start()]),
-                      "length": utf16_len(mention[0])})
+        found.append(
+            {
+                "type": "mention",
+                "offset": utf16_len(text[: mention.start()]),
+                "length": utf16_len(mention[0]),
+            }
+        )
     return found
 
 
@@ -102,27 +136,39 @@ def parse_html(text: str) -> str:
     """The visible text of an HTML-mode message, or ApiError as Telegram gives it."""
     visible, stack, position = [], [], 0
     for tag in _TAG.finditer(text):
-        visible.append(text[position:tag.start()])
+        visible.append(text[position : tag.start()])
         position = tag.end()
         closing, name = tag[1] == "/", tag[2].lower()
         if name not in _HTML_TAGS:
-            raise ApiError(400, f"Bad Request: can't parse entities: Unsupported start tag "
-                                f"\"{name}\" at byte offset {len(text[:tag.start()].encode())}")
+            raise ApiError(
+                400,
+                f"Bad Request: can't parse entities: Unsupported start tag "
+                f'"{name}" at byte offset {len(text[: tag.start()].encode())}',
+            )
         if closing:
             if not stack or stack.pop() != name:
-                raise ApiError(400, "Bad Request: can't parse entities: Unmatched end tag at "
-                                    f"byte offset {len(text[:tag.start()].encode())}")
+                raise ApiError(
+                    400,
+                    "Bad Request: can't parse entities: Unmatched end tag at "
+                    f"byte offset {len(text[: tag.start()].encode())}",
+                )
         else:
             stack.append(name)
     visible.append(text[position:])
     if stack:
-        raise ApiError(400, "Bad Request: can't parse entities: Can't find end tag "
-                            f"corresponding to start tag \"{stack[-1]}\"")
+        raise ApiError(
+            400,
+            "Bad Request: can't parse entities: Can't find end tag "
+            f'corresponding to start tag "{stack[-1]}"',
+        )
     plain = "".join(visible)
     stray = re.search(r"[<>]|&(?!(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);)", plain)
     if stray:  # Telegram: every <, > and & outside a tag or entity must be escaped
-        raise ApiError(400, "Bad Request: can't parse entities: Unexpected "
-                            f"{stray[0]!r} in the text (not escaped?)")
+        raise ApiError(
+            400,
+            "Bad Request: can't parse entities: Unexpected "
+            f"{stray[0]!r} in the text (not escaped?)",
+        )
     return html.unescape(plain)
 
 
@@ -134,13 +180,16 @@ def _check_keyboard(markup: Any) -> None:
     for row in markup["inline_keyboard"]:
         for button in row:
             if not str(button.get("text", "")).strip():
-                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline "
-                                    "keyboard")
+                raise ApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
             kinds = [k for k in ("callback_data", "url") if k in button]
             if len(kinds) != 1:
                 raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
-            if "callback_data" in button and not 1 <= len(
-                    str(button["callback_data"]).encode()) <= 64:
+            if (
+                "callback_data" in button
+                and not 1 <= len(str(button["callback_data"]).encode()) <= 64
+            ):
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             if "url" in button and not re.match(r"^(https?|tg)://", str(button["url"])):
                 raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
@@ -150,12 +199,19 @@ class FakeBotApi:
     """The server and the driver. Thread-safe: HTTP requests arrive on server threads while
     the test (and the bot) run in the event loop."""
 
-    def __init__(self, token: str, *, bot_id: int = 777000111,
-                 username: str = "policy_test_bot") -> None:
+    def __init__(
+        self, token: str, *, bot_id: int = 777000111, username: str = "policy_test_bot"
+    ) -> None:
         self.token = token
-        self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Policy helper",
-                         "username": username, "can_join_groups": True,
-                         "can_read_all_group_messages": False, "supports_inline_queries": False}
+        self.bot_user = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Policy helper",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         self._lock = threading.Condition()
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -177,8 +233,12 @@ class FakeBotApi:
         self._stopping = False
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, kwargs={
-            "poll_interval": 0.05}, name="fake-bot-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-bot-api",
+            daemon=True,
+        )
         self._thread.start()
 
     @property
@@ -220,30 +280,52 @@ class FakeBotApi:
             self._lock.notify_all()
         return update
 
-    def _user_message(self, user_id: int, chat_type: str, chat_id: int | None,
-                      first_name: str, reply_to: int | None, **content: Any) -> dict:
+    def _user_message(
+        self,
+        user_id: int,
+        chat_type: str,
+        chat_id: int | None,
+        first_name: str,
+        reply_to: int | None,
+        **content: Any,
+    ) -> dict:
         user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
         with self._lock:
             chat = self._chat(user, chat_type, chat_id)
-            message = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time()),
-                       "chat": chat, "from": user, **content}
+            message = {
+                "message_id": self._next_message_id(chat["id"]),
+                "date": int(time.time()),
+                "chat": chat,
+                "from": user,
+                **content,
+            }
             if reply_to is not None:
                 message["reply_to_message"] = self.messages[(chat["id"], reply_to)]
             self.messages[(chat["id"], message["message_id"])] = message
         return message
 
-    def push_message(self, user_id: int, text: str, chat_type: str = "private", *,
-                     chat_id: int | None = None, first_name: str = "Sam",
-                     reply_to: int | None = None, forwarded: bool = False) -> dict:
+    def push_message(
+        self,
+        user_id: int,
+        text: str,
+        chat_type: str = "private",
+        *,
+        chat_id: int | None = None,
+        first_name: str = "Sam",
+        reply_to: int | None = None,
+        forwarded: bool = False,
+    ) -> dict:
         """A user sends `text`; returns the queued update."""
         content: dict[str, Any] = {"text": text}
         if entities := _entities(text):
             content["entities"] = entities
         if forwarded:
-            content["forward_origin"] = {"type": "hidden_user", "date": int(time.time()) - 60,
-                                         "sender_user_name": "Another parent"}
-        message = self._user_message(user_id, chat_type, chat_id, first_name, reply_to,
-                                     **content)
+            content["forward_origin"] = {
+                "type": "hidden_user",
+                "date": int(time.time()) - 60,
+                "sender_user_name": "Another parent",
+            }
+        message = self._user_message(user_id, chat_type, chat_id, first_name, reply_to, **content)
         return self._queue("message", message)
 
     def redeliver(self, update: dict) -> None:
@@ -253,9 +335,17 @@ class FakeBotApi:
             self._updates.append(update)
             self._lock.notify_all()
 
-    def push_media(self, user_id: int, kind: str, payload: Any, chat_type: str = "private", *,
-                   chat_id: int | None = None, caption: str | None = None,
-                   reply_to: int | None = None) -> dict:
+    def push_media(
+        self,
+        user_id: int,
+        kind: str,
+        payload: Any,
+        chat_type: str = "private",
+        *,
+        chat_id: int | None = None,
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> dict:
         """A user sends a sticker, photo, location...: `payload` is the Bot API object."""
         content: dict[str, Any] = {kind: payload}
         if caption is not None:
@@ -266,18 +356,29 @@ class FakeBotApi:
         return self._queue("message", message)
 
     def push_sticker(self, user_id: int, chat_type: str = "private", **kwargs: Any) -> dict:
-        sticker = {"file_id": "CAACAgQAAxkBAAIBsticker", "file_unique_id": "AgADsticker",
-                   "type": "regular", "width": 512, "height": 512, "is_animated": False,
-                   "is_video": False, "emoji": "👍"}
+        sticker = {
+            "file_id": "CAACAgQAAxkBAAIBsticker",
+            "file_unique_id": "AgADsticker",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
         return self.push_media(user_id, "sticker", sticker, chat_type, **kwargs)
 
-    def add_file(self, content: bytes, file_name: str | None = None,
-                 mime_type: str | None = None) -> dict:
+    def add_file(
+        self, content: bytes, file_name: str | None = None, mime_type: str | None = None
+    ) -> dict:
         """Store a file as if a user had uploaded it; returns its Document-shaped object."""
         with self._lock:
             number = next(self._file_ids)
-            info = {"file_id": f"BQACAgfile{number:04d}", "file_unique_id": f"AgADf{number:04d}",
-                    "file_size": len(content)}
+            info = {
+                "file_id": f"BQACAgfile{number:04d}",
+                "file_unique_id": f"AgADf{number:04d}",
+                "file_size": len(content),
+            }
             if file_name:
                 info["file_name"] = file_name
             if mime_type:
@@ -285,19 +386,31 @@ class FakeBotApi:
             self.files[info["file_id"]] = (info, content)
         return info
 
-    def push_document(self, user_id: int, content: bytes, file_name: str,
-                      mime_type: str = "application/octet-stream", **kwargs: Any) -> dict:
-        return self.push_media(user_id, "document", self.add_file(content, file_name,
-                                                                  mime_type), **kwargs)
+    def push_document(
+        self,
+        user_id: int,
+        content: bytes,
+        file_name: str,
+        mime_type: str = "application/octet-stream",
+        **kwargs: Any,
+    ) -> dict:
+        return self.push_media(
+            user_id, "document", self.add_file(content, file_name, mime_type), **kwargs
+        )
 
     def push_photo(self, user_id: int, content: bytes, **kwargs: Any) -> dict:
         info = self.add_file(content)
-        sizes = [{**info, "width": 90, "height": 60},
-                 {**info, "width": 1280, "height": 853}]
+        sizes = [{**info, "width": 90, "height": 60}, {**info, "width": 1280, "height": 853}]
         return self.push_media(user_id, "photo", sizes, **kwargs)
 
-    def push_edited(self, user_id: int, message_id: int, text: str,
-                    chat_type: str = "private", chat_id: int | None = None) -> dict:
+    def push_edited(
+        self,
+        user_id: int,
+        message_id: int,
+        text: str,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+    ) -> dict:
         with self._lock:
             chat_key = user_id if chat_type == "private" else chat_id
             message = dict(self.messages[(chat_key, message_id)])
@@ -305,8 +418,9 @@ class FakeBotApi:
             self.messages[(chat_key, message_id)] = message
         return self._queue("edited_message", message)
 
-    def push_callback(self, user_id: int, data: str, message_id: int,
-                      chat_id: int | None = None) -> str:
+    def push_callback(
+        self, user_id: int, data: str, message_id: int, chat_id: int | None = None
+    ) -> str:
         """A user presses a button with `data` under the bot's message `message_id`; returns
         the callback query id (see `queries` for whether the bot answered it)."""
         with self._lock:
@@ -314,25 +428,41 @@ class FakeBotApi:
             message = self.messages[(chat_id, message_id)]
             query_id = f"{next(self._query_ids)}{user_id}"
             self.queries[query_id] = False
-            query = {"id": query_id, "chat_instance": f"ci{chat_id}", "data": data,
-                     "from": {"id": user_id, "is_bot": False, "first_name": "Sam"},
-                     "message": message}
+            query = {
+                "id": query_id,
+                "chat_instance": f"ci{chat_id}",
+                "data": data,
+                "from": {"id": user_id, "is_bot": False, "first_name": "Sam"},
+                "message": message,
+            }
         self._queue("callback_query", query)
         return query_id
 
-    def fail(self, method: str, status: int = 500, description: str = "Internal Server Error",
-             *, drop: bool = False, times: int | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int = 500,
+        description: str = "Internal Server Error",
+        *,
+        drop: bool = False,
+        times: int | None = None,
+    ) -> None:
         """Make `method` fail: with an error answer, or (`drop`) by closing the connection."""
         self.failures[method] = _Failure(status, description, drop, times)
 
-    def chaos(self, rate: float, methods: tuple[str, ...] = ("sendMessage", "getUpdates",
-                                                                "answerCallbackQuery"),
-              kinds: tuple[str, ...] = ("429", "500", "drop"), seed: int | None = None) -> None:
+    def chaos(
+        self,
+        rate: float,
+        methods: tuple[str, ...] = ("sendMessage", "getUpdates", "answerCallbackQuery"),
+        kinds: tuple[str, ...] = ("429", "500", "drop"),
+        seed: int | None = None,
+    ) -> None:
         """Fail each call of `methods` with probability `rate`, with a random one of `kinds`
         ("429" with retry_after, "500", or "drop": the connection closed unanswered); every
         fault is counted in `injected`. `chaos(0)` stops."""
-        self._chaos = (rate, frozenset(methods), tuple(kinds), random.Random(seed)) if rate \
-            else None
+        self._chaos = (
+            (rate, frozenset(methods), tuple(kinds), random.Random(seed)) if rate else None
+        )
 
     def _random_failure(self, method: str) -> _Failure | None:
         with self._lock:
@@ -354,8 +484,7 @@ class FakeBotApi:
         with self._lock:
             return [c for c in self.calls_log if method is None or c.method == method]
 
-    async def wait_for_calls(self, method: str, count: int,
-                             timeout: float = 5.0) -> list[Call]:  # noqa: ASYNC109
+    async def wait_for_calls(self, method: str, count: int, timeout: float = 5.0) -> list[Call]:  # noqa: ASYNC109
         """All calls of `method` once there are at least `count`; AssertionError on timeout."""
         deadline = time.monotonic() + timeout
         while True:
@@ -363,10 +492,14 @@ class FakeBotApi:
             if len(found) >= count:
                 return found
             if time.monotonic() > deadline:
-                seen = [(c.method, c.params.get("text", "")[:60]) for c in self.calls()
-                        if c.method != "getUpdates"]
-                raise AssertionError(f"expected {count} {method} call(s), got {len(found)}; "
-                                     f"calls so far: {seen}")
+                seen = [
+                    (c.method, c.params.get("text", "")[:60])
+                    for c in self.calls()
+                    if c.method != "getUpdates"
+                ]
+                raise AssertionError(
+                    f"expected {count} {method} call(s), got {len(found)}; calls so far: {seen}"
+                )
             await asyncio.sleep(0.01)
 
     def wait_for_calls_sync(self, method: str, count: int, timeout: float = 5.0) -> list[Call]:
@@ -416,8 +549,11 @@ class FakeBotApi:
         timeout = float(params.get("timeout") or 0)
         with self._lock:
             if self.webhook_url:
-                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is "
-                                    "active; use deleteWebhook to delete the webhook first")
+                raise ApiError(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is "
+                    "active; use deleteWebhook to delete the webhook first",
+                )
             self._poll_generation += 1
             generation = self._poll_generation
             self._lock.notify_all()  # an older long poll ends with a conflict
@@ -427,8 +563,9 @@ class FakeBotApi:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
             deadline = time.monotonic() + timeout
             while True:
-                self._updates = [u for u in self._updates
-                                 if any(k in u for k in self.allowed_updates)]
+                self._updates = [
+                    u for u in self._updates if any(k in u for k in self.allowed_updates)
+                ]
                 if self._updates or self._stopping:
                     batch = self._updates[:limit]
                     now = time.monotonic()
@@ -436,8 +573,11 @@ class FakeBotApi:
                         self.handed_over.setdefault(update["update_id"], now)
                     return batch
                 if generation != self._poll_generation:
-                    raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                        "make sure that only one bot instance is running")
+                    raise ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; "
+                        "make sure that only one bot instance is running",
+                    )
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return []
@@ -462,8 +602,13 @@ class FakeBotApi:
     def _bot_message(self, chat: dict, params: dict, **content: Any) -> dict:
         markup = params.get("reply_markup")
         _check_keyboard(markup)
-        message = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time()),
-                   "chat": chat, "from": self.bot_user, **content}
+        message = {
+            "message_id": self._next_message_id(chat["id"]),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.bot_user,
+            **content,
+        }
         if markup and markup.get("inline_keyboard"):
             message["reply_markup"] = markup
         reply = params.get("reply_parameters") or {}
@@ -497,9 +642,12 @@ class FakeBotApi:
             markup = params.get("reply_markup")
             _check_keyboard(markup)
             if text == message.get("text") and markup == message.get("reply_markup"):
-                raise ApiError(400, "Bad Request: message is not modified: specified new "
-                                    "message content and reply markup are exactly the same as "
-                                    "a current content and reply markup of the message")
+                raise ApiError(
+                    400,
+                    "Bad Request: message is not modified: specified new "
+                    "message content and reply markup are exactly the same as "
+                    "a current content and reply markup of the message",
+                )
             edited = {**message, "text": text, "edit_date": int(time.time())}
             edited.pop("reply_markup", None)
             if markup and markup.get("inline_keyboard"):
@@ -511,8 +659,11 @@ class FakeBotApi:
         with self._lock:
             query_id = params.get("callback_query_id")
             if self.queries.get(query_id) is not False:
-                raise ApiError(400, "Bad Request: query is too old and response timeout "
-                                    "expired or query ID is invalid")
+                raise ApiError(
+                    400,
+                    "Bad Request: query is too old and response timeout "
+                    "expired or query ID is invalid",
+                )
             self.queries[query_id] = True
         return True
 
@@ -522,8 +673,12 @@ class FakeBotApi:
             if stored is None:
                 raise ApiError(400, "Bad Request: invalid file_id")
             info, _ = stored
-            return {"file_id": info["file_id"], "file_unique_id": info["file_unique_id"],
-                    "file_size": info["file_size"], "file_path": f"documents/{info['file_id']}"}
+            return {
+                "file_id": info["file_id"],
+                "file_unique_id": info["file_unique_id"],
+                "file_size": info["file_size"],
+                "file_path": f"documents/{info['file_id']}",
+            }
 
     def _upload(self, params: dict, files: dict, field_name: str) -> dict:
         if field_name in files:
@@ -545,8 +700,9 @@ class FakeBotApi:
     def _api_sendPhoto(self, params: dict, files: dict) -> dict:
         info = self._upload(params, files, "photo")
         with self._lock:
-            return self._bot_message(self._chat_of(params), params,
-                                     photo=[{**info, "width": 1280, "height": 853}])
+            return self._bot_message(
+                self._chat_of(params), params, photo=[{**info, "width": 1280, "height": 853}]
+            )
 
     # -- HTTP -----------------------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
@@ -566,8 +722,9 @@ class FakeBotApi:
             return
         if not path.startswith(bot_prefix):
             known = path.startswith("/bot") or path.startswith("/file/bot")
-            self._answer(request, ApiError(401 if known else 404,
-                                           "Unauthorized" if known else "Not Found"))
+            self._answer(
+                request, ApiError(401 if known else 404, "Unauthorized" if known else "Not Found")
+            )
             return
         method = path.removeprefix(bot_prefix)
         call = Call(method, params, files)
@@ -643,8 +800,9 @@ class FakeBotApi:
         self._respond(request, status, json.dumps(payload).encode(), "application/json")
 
     @staticmethod
-    def _respond(request: BaseHTTPRequestHandler, status: int, body: bytes,
-                 content_type: str) -> None:
+    def _respond(
+        request: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str
+    ) -> None:
         try:
             request.send_response(status)
             request.send_header("Content-Type", content_type)

@@ -7,17 +7,22 @@ from dataclasses import replace
 
 from handlers.engine import Engine
 from handlers.replies import Attachment
-
 from tests.conftest import NOW
 
 DETAILS = "The class WhatsApp group has become unkind and my son is upset every evening."
 PNG = b"\x89PNG\r\n\x1a\n" + b"screenshot" * 10
 
 
-def raise_concern(chat, about: str = "Something in my child's class",
-                  class_name: str | None = "Year 3", kind: str = "A concern",
-                  details: str = DETAILS, outcome: str = "A word with the class, please.",
-                  contact: str = "Reply here in the chat", submit: bool = True):
+def raise_concern(
+    chat,
+    about: str = "Something in my child's class",
+    class_name: str | None = "Year 3",
+    kind: str = "A concern",
+    details: str = DETAILS,
+    outcome: str = "A word with the class, please.",
+    contact: str = "Reply here in the chat",
+    submit: bool = True,
+):
     """Walk the concern flow to the summary (and press Submit unless told not to)."""
     chat.send("/concern")
     chat.press(about)
@@ -33,13 +38,20 @@ def raise_concern(chat, about: str = "Something in my child's class",
 
 
 def screenshot(name: str = "post.png", data: bytes | None = PNG) -> Attachment:
-    return Attachment("photo", f"file-{name}", name, "image/png",
-                      len(data) if data else 1234, data)
+    return Attachment(
+        "photo", f"file-{name}", name, "image/png", len(data) if data else 1234, data
+    )
 
 
-def report_incident(chat, kind: str = "Cyberbullying", involved: str = "A pupil",
-                    files: tuple[Attachment, ...] = (), notes: str | None = None,
-                    anonymous: bool = False, submit: bool = True):
+def report_incident(
+    chat,
+    kind: str = "Cyberbullying",
+    involved: str = "A pupil",
+    files: tuple[Attachment, ...] = (),
+    notes: str | None = None,
+    anonymous: bool = False,
+    submit: bool = True,
+):
     """Walk the report flow to the summary (and press Submit unless told not to)."""
     chat.send("/report")
     chat.press(kind)

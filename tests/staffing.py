@@ -5,7 +5,6 @@ from __future__ import annotations
 from handlers.engine import Engine
 from handlers.replies import Person
 from handlers.staff import invite
-
 from tests.conftest import Chat
 
 

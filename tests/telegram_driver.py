@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.telegram import ALLOWED_UPDATES, ChatRateLimit, build_application
-
 from tests.fake_bot_api import Call, FakeBotApi
 
 TOKEN = "123456789:AAE_test-token-abcdefghijklmnopqrstuvwxyz"
@@ -24,8 +23,9 @@ async def running_bot(server: FakeBotApi, engine, **options) -> AsyncIterator:
     if application.post_init:  # as run_polling does between initialize() and start()
         await application.post_init(application)
     await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=1,
-                                            allowed_updates=ALLOWED_UPDATES)
+    await application.updater.start_polling(
+        poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
+    )
     try:
         yield application
     finally:
@@ -34,16 +34,23 @@ async def running_bot(server: FakeBotApi, engine, **options) -> AsyncIterator:
         await application.shutdown()
 
 
-async def say(server: FakeBotApi, text: str, expect: int = 1, user: int = PARENT,
-              **kwargs) -> list[Call]:
+async def say(
+    server: FakeBotApi, text: str, expect: int = 1, user: int = PARENT, **kwargs
+) -> list[Call]:
     """Send `text` as `user` and return the `expect` messages the bot sends back."""
     before = len(server.calls("sendMessage"))
     server.push_message(user, text, **kwargs)
     return (await server.wait_for_calls("sendMessage", before + expect))[before:]
 
 
-async def press(server: FakeBotApi, message: Call, data: str, method: str = "sendMessage",
-                user: int = PARENT, chat: int | None = None) -> list[Call]:
+async def press(
+    server: FakeBotApi,
+    message: Call,
+    data: str,
+    method: str = "sendMessage",
+    user: int = PARENT,
+    chat: int | None = None,
+) -> list[Call]:
     """Press a button with `data` under the bot's `message`; the bot's `method` calls back."""
     before = len(server.calls(method))
     query = server.push_callback(user, data, message.response["message_id"], chat_id=chat)

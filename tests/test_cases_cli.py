@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from bot.cli import build_parser
 from bot.console import _pressed
 from handlers.replies import Button
 from storage.attachments import files_of
 from storage.cases import case_by_reference
 from storage.db import open_database
-
 from tests.journeys import PNG
 
 KEYS = {"reference", "kind", "route", "status", "created_at"}
@@ -25,8 +25,15 @@ KINDS = {"concern", "complaint", "report", "safeguarding", "question"}
 
 def policybot(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "cli.db")}
-    result = subprocess.run([sys.executable, "-m", "bot", *args], input=stdin,
-                            capture_output=True, text=True, env=env, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -48,17 +55,36 @@ def test_no_cases_is_an_empty_list(tmp_path):
 def test_concern_report_and_safeguarding_through_the_terminal(tmp_path):
     shot = tmp_path / "screenshot.png"
     shot.write_bytes(PNG)
-    script = "\n".join([
-        "/concern", "Something in my child's class", "Year 3", "A formal complaint",
-        "Homework has been set for Year 3 that nobody can do, for three weeks running.",
-        "Homework that matches what was taught.", "Reply here in the chat", "Submit",
-        "My cases",
-        "/report", "Cyberbullying", "Instagram", "Saturday evening", "A pupil",
-        f"/attach {shot}", "/attach /no/such/file.png", "Done",
-        "No, the school can reply to me", "Submit",
-        "/concern", "The headteacher", "/cancel",
-        "someone is grooming my daughter online",
-    ]) + "\n"
+    script = (
+        "\n".join(
+            [
+                "/concern",
+                "Something in my child's class",
+                "Year 3",
+                "A formal complaint",
+                "Homework has been set for Year 3 that nobody can do, for three weeks running.",
+                "Homework that matches what was taught.",
+                "Reply here in the chat",
+                "Submit",
+                "My cases",
+                "/report",
+                "Cyberbullying",
+                "Instagram",
+                "Saturday evening",
+                "A pupil",
+                f"/attach {shot}",
+                "/attach /no/such/file.png",
+                "Done",
+                "No, the school can reply to me",
+                "Submit",
+                "/concern",
+                "The headteacher",
+                "/cancel",
+                "someone is grooming my daughter online",
+            ]
+        )
+        + "\n"
+    )
     result = policybot(tmp_path, "chat", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -90,9 +116,14 @@ def test_concern_report_and_safeguarding_through_the_terminal(tmp_path):
 def test_buttons_by_number_and_restart_between_runs(tmp_path):
     first = policybot(tmp_path, "chat", stdin="/concern\n3\n1\n")  # whole-school, a concern
     assert "What happened?" in first.stdout
-    second = policybot(tmp_path, "chat", stdin=(
-        "The school gate is locked too early and children wait outside in the rain.\n"
-        "Open it ten minutes earlier.\n1\n1\n"))  # a new process carries on the same flow
+    second = policybot(
+        tmp_path,
+        "chat",
+        stdin=(
+            "The school gate is locked too early and children wait outside in the rain.\n"
+            "Open it ten minutes earlier.\n1\n1\n"
+        ),
+    )  # a new process carries on the same flow
     assert "Your concern has been sent" in second.stdout, second.stdout[-2000:]
     assert [c["route"] for c in cases(tmp_path)] == ["headteacher"]
 

@@ -7,13 +7,13 @@ import csv
 import io
 
 import pytest
+
 from bot.cli import main
 from handlers.engine import Engine
 from handlers.replies import Person
 from storage.audit import audit_of
 from storage.cases import case_by_reference
 from storage.db import open_database
-
 from tests.conftest import NOW, Chat
 from tests.journeys import raise_concern
 
@@ -33,20 +33,28 @@ def test_ack_reply_resolve_on_behalf_of_a_role(tmp_path, monkeypatch, capsys, kn
     assert main(["cases", "ack", REF, "--as", role]) == 0
     assert "Acknowledged" in capsys.readouterr().out
     assert main(["cases", "reply", REF, "We are on it.", "--as", role]) == 0
-    assert main(["cases", "resolve", REF, "--outcome", "Sorted with the class.",
-                 "--as", role]) == 0
+    assert (
+        main(["cases", "resolve", REF, "--outcome", "Sorted with the class.", "--as", role]) == 0
+    )
     assert case_by_reference(db, REF).status == "closed"
     entries = audit_of(db, REF)
     assert {(e.actor, e.actor_role, e.action) for e in entries} == {
-        ("cli", role, "ack"), ("cli", role, "reply"), ("cli", role, "resolve"),
-        ("cli", role, "view")}
-    texts = [row["text"] for row in db.query(
-        "SELECT text FROM outbox WHERE recipient_person IS NOT NULL ORDER BY id")]
-    assert "We are on it." in texts[1] and "Sorted with the class." in texts[2]
+        ("cli", role, "ack"),
+        ("cli", role, "reply"),
+        ("cli", role, "resolve"),
+        ("cli", role, "view"),
+    }
+    texts = [
+        row["text"]
+        for row in db.query(
+            "SELECT text FROM outbox WHERE recipient_person IS NOT NULL ORDER BY id"
+        )
+    ]
+    assert "We are on it." in texts[1]
+    assert "Sorted with the class." in texts[2]
 
 
-def test_a_role_the_case_is_not_routed_to_is_refused(tmp_path, monkeypatch, capsys,
-                                                      knowledge):
+def test_a_role_the_case_is_not_routed_to_is_refused(tmp_path, monkeypatch, capsys, knowledge):
     db = setup_case(tmp_path, monkeypatch, knowledge)
     assert main(["cases", "ack", REF, "--as", "headteacher"]) == 2
     assert "may not ack" in capsys.readouterr().err
@@ -55,8 +63,7 @@ def test_a_role_the_case_is_not_routed_to_is_refused(tmp_path, monkeypatch, caps
     assert [(e.actor, e.allowed) for e in audit_of(db, REF)] == [("cli", False)]
 
 
-def test_export_csv_with_audit_and_the_governors_report(tmp_path, monkeypatch, capsys,
-                                                        knowledge):
+def test_export_csv_with_audit_and_the_governors_report(tmp_path, monkeypatch, capsys, knowledge):
     setup_case(tmp_path, monkeypatch, knowledge)
     main(["cases", "ack", REF, "--as", "class_teacher:Year 3"])
     main(["cases", "resolve", REF, "--outcome", "Done.", "--as", "class_teacher:Year 3"])
@@ -70,7 +77,10 @@ def test_export_csv_with_audit_and_the_governors_report(tmp_path, monkeypatch, c
     assert len(capsys.readouterr().out.splitlines()) == 1  # the header only
     assert main(["report"]) == 0
     out = capsys.readouterr().out
-    assert "1 case" in out and "concern: 1" in out and "closed: 1" in out
-    assert "Median days to resolve: " in out and "Overdue now: 0" in out
+    assert "1 case" in out
+    assert "concern: 1" in out
+    assert "closed: 1" in out
+    assert "Median days to resolve: " in out
+    assert "Overdue now: 0" in out
     with pytest.raises(SystemExit):
         main(["cases", "export", "--since", "yesterday"])

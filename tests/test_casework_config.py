@@ -10,13 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from handlers.schooldays import add_school_days, is_school_day, school_today
 from knowledge.casework import DEFAULT_CLASSES, Casework, load_casework
 from knowledge.school import DEFAULT_SCHOOL_DIR, SchoolConfigError, load_school
-
 from tests.conftest import NOW
 
-MINIMAL = '''
+MINIMAL = """
 [school]
 name = "Oakfield Junior School"
 reference_prefix = "OJ"
@@ -25,7 +25,7 @@ contact = "the Oakfield office"
 [policy]
 file = "policy.txt"
 answers = "answers.toml"
-'''
+"""
 
 
 @pytest.fixture
@@ -58,15 +58,20 @@ def test_biggin_hill_settings_load():
 
 @pytest.mark.parametrize(
     ("extra", "message"),
-    [("[casework]\nacknowledge_within_school_days = 0", "'acknowledge_within_school_days'"),
-     ("[casework]\nabout_the_chair_goes_to = \"headteacher\"", "'about_the_chair_goes_to'"),
-     ("[casework]\noffice_chat_id = \"the office\"", "'office_chat_id'"),
-     ("[roles.headteacher]\nphone = \"01959 000000\"", r"\[roles.headteacher\] has unknown key "
-                                                         "'phone'"),
-     ("[roles.caretaker]\ntitle = \"Caretaker\"", "unknown role 'caretaker'"),
-     ("[roles.class_teacher]\nnames = { \"Year 9\" = \"Mr X\" }", "unknown class 'Year 9'"),
-     ("[[calendar.term]]\nstart = 2025-09-03\nend = \"soon\"", "'end' must be a date"),
-     ("[[calendar.term]]\nstart = 2025-09-03\nend = 2025-07-01", "ends before it starts")],
+    [
+        ("[casework]\nacknowledge_within_school_days = 0", "'acknowledge_within_school_days'"),
+        ('[casework]\nabout_the_chair_goes_to = "headteacher"', "'about_the_chair_goes_to'"),
+        ('[casework]\noffice_chat_id = "the office"', "'office_chat_id'"),
+        (
+            '[roles.headteacher]\nphone = "01959 000000"',
+            r"\[roles.headteacher\] has unknown key "
+            "'phone'",
+        ),
+        ('[roles.caretaker]\ntitle = "Caretaker"', "unknown role 'caretaker'"),
+        ('[roles.class_teacher]\nnames = { "Year 9" = "Mr X" }', "unknown class 'Year 9'"),
+        ('[[calendar.term]]\nstart = 2025-09-03\nend = "soon"', "'end' must be a date"),
+        ("[[calendar.term]]\nstart = 2025-09-03\nend = 2025-07-01", "ends before it starts"),
+    ],
 )
 def test_a_bad_setting_is_named(folder, extra, message):
     (folder / "school.toml").write_text(MINIMAL + "\n" + extra + "\n")
@@ -78,7 +83,7 @@ def calendar(toml: str) -> Casework:
     return load_casework(tomllib.loads(toml))
 
 
-TERMS = calendar('''
+TERMS = calendar("""
 [calendar]
 closures = [2026-03-04, { start = 2026-03-11, end = 2026-03-12 }]
 [[calendar.term]]
@@ -87,7 +92,7 @@ end = 2026-03-27
 [[calendar.term]]
 start = 2026-04-13
 end = 2026-05-22
-''')
+""")
 
 
 def test_weekends_holidays_and_closures_are_not_school_days():

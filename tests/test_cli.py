@@ -10,18 +10,32 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from bot.cli import build_parser, main
 
-KEYS = {"question", "answered", "section", "title", "answer", "confidence", "alternatives",
-        "action"}
+KEYS = {
+    "question",
+    "answered",
+    "section",
+    "title",
+    "answer",
+    "confidence",
+    "alternatives",
+    "action",
+}
 DEV = Path(__file__).parent / "data" / "dev_questions.jsonl"
 
 
 def run_cli(*args: str, stdin: str = "", tmp_path: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "cli.db")}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        env=env, timeout=60, check=False,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
 
 
@@ -33,22 +47,31 @@ def assert_contract(obj: dict) -> None:
     for alt in obj["alternatives"]:
         assert set(alt) == {"section", "title", "confidence"}
     if obj["answered"]:
-        assert isinstance(obj["section"], str) and obj["title"] and obj["answer"]
+        assert isinstance(obj["section"], str)
+        assert obj["title"]
+        assert obj["answer"]
     else:
-        assert obj["section"] is None and obj["alternatives"] == []
+        assert obj["section"] is None
+        assert obj["alternatives"] == []
 
 
 def test_ask_json_single(capsys):
     assert main(["ask", "whatsapp rules?", "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)
     assert_contract(obj)
-    assert obj["answered"] and obj["section"] == "6"
+    assert obj["answered"]
+    assert obj["section"] == "6"
     assert obj["title"] == "Use of social media by parents, carers and guardians"
 
 
 def test_ask_json_batch_keeps_order_and_one_line_each(tmp_path):
-    questions = ["whatsapp rules?", "when is half term", "", "what counts as cyberbullying",
-                 "someone made a fake instagram of my son"]
+    questions = [
+        "whatsapp rules?",
+        "when is half term",
+        "",
+        "what counts as cyberbullying",
+        "someone made a fake instagram of my son",
+    ]
     result = run_cli("ask", "--json", "-", stdin="\n".join(questions) + "\n", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -57,7 +80,8 @@ def test_ask_json_batch_keeps_order_and_one_line_each(tmp_path):
     for obj, question in zip(objects, questions, strict=True):
         assert_contract(obj)
         assert obj["question"] == question
-    assert objects[1]["answered"] is False and objects[2]["answered"] is False
+    assert objects[1]["answered"] is False
+    assert objects[2]["answered"] is False
     assert objects[3]["section"] == "7"
     assert objects[4]["action"] == "report"
 
@@ -86,7 +110,8 @@ def test_eval_reports_policybot_beside_both_baselines(tmp_path):
     systems = {row["system"]: row for row in json.loads(result.stdout)}
     assert set(systems) == {"policybot", "wratio-passages", "bm25-passages"}
     ours = systems["policybot"]
-    assert ours["in_scope"] == 60 and ours["out_of_scope"] == 20
+    assert ours["in_scope"] == 60
+    assert ours["out_of_scope"] == 20
     for baseline in ("wratio-passages", "bm25-passages"):
         assert ours["top1_accuracy"] > systems[baseline]["top1_accuracy"]
 
@@ -95,7 +120,8 @@ def test_bad_school_dir_is_one_line_error(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("POLICYBOT_SCHOOL_DIR", str(tmp_path / "nowhere"))
     assert main(["ask", "hello"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("policybot: no school.toml") and err.count("\n") == 1
+    assert err.startswith("policybot: no school.toml")
+    assert err.count("\n") == 1
 
 
 def test_every_command_has_help():

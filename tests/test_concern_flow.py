@@ -5,11 +5,11 @@ often Submit is pressed, and a reference with an acknowledgement date in school 
 from __future__ import annotations
 
 import pytest
+
 from handlers.engine import Engine
 from handlers.replies import Person
 from storage.cases import all_cases
 from storage.db import open_database
-
 from tests.conftest import NOW, Chat
 from tests.journeys import DETAILS, engine_with, raise_concern
 
@@ -20,17 +20,29 @@ def only_case(db):
 
 
 def notices(db) -> list[dict]:
-    return list(db.query("SELECT recipient_role, recipient_person, chat_id, text, status "
-                         "FROM outbox ORDER BY id"))
+    return list(
+        db.query(
+            "SELECT recipient_role, recipient_person, chat_id, text, status "
+            "FROM outbox ORDER BY id"
+        )
+    )
 
 
 @pytest.mark.parametrize(
     ("about", "class_name", "route", "title"),
     [
-        ("Something in my child's class", "Year 3", "class_teacher:Year 3",
-         "Year 3 class teacher"),
-        ("Something in my child's class", "Reception", "class_teacher:Reception",
-         "Reception class teacher"),
+        (
+            "Something in my child's class",
+            "Year 3",
+            "class_teacher:Year 3",
+            "Year 3 class teacher",
+        ),
+        (
+            "Something in my child's class",
+            "Reception",
+            "class_teacher:Reception",
+            "Reception class teacher",
+        ),
         ("A member of staff", None, "headteacher", "Headteacher"),
         ("A whole-school matter", None, "headteacher", "Headteacher"),
         ("The headteacher", None, "chair_of_governors", "Chair of Governors"),
@@ -41,7 +53,11 @@ def test_each_routing_row_goes_to_its_role(chat, db, about, class_name, route, t
     raise_concern(chat, about=about, class_name=class_name)
     case = only_case(db)
     assert (case.kind, case.route, case.assignee_role, case.status) == (
-        "concern", route, route, "open")
+        "concern",
+        route,
+        route,
+        "open",
+    )
     assert f"handled by the {title}" in chat.text
     assert case.reference in chat.text
     [notice] = notices(db)
@@ -119,9 +135,11 @@ def test_staff_notification_carries_no_personal_data(chat, db):
     chat.send("07700 900123")
     chat.press("Submit")
     [notice] = notices(db)
-    assert notice["text"] == (f"For the Year 3 class teacher: a new concern, "
-                              f"{only_case(db).reference}. Please acknowledge it by Monday 9 "
-                              "March 2026.")  # not who sent it, how to reach them, or what
+    assert notice["text"] == (
+        f"For the Year 3 class teacher: a new concern, "
+        f"{only_case(db).reference}. Please acknowledge it by Monday 9 "
+        "March 2026."
+    )  # not who sent it, how to reach them, or what
 
 
 def test_contact_details_are_checked(chat):
@@ -142,8 +160,9 @@ def test_too_short_is_kept_and_added_to(chat, db):
     chat.send("Shorter queues")
     chat.press("Reply here in the chat")
     chat.press("Submit")
-    assert only_case(db).details == ("Lunch queue. Children wait twenty minutes and some do "
-                                     "not get to eat.")
+    assert only_case(db).details == (
+        "Lunch queue. Children wait twenty minutes and some do not get to eat."
+    )
 
 
 def test_very_long_text_is_kept_whole_with_a_kind_word(chat, db):
@@ -284,8 +303,9 @@ def test_cancel_at_every_step_sends_nothing(chat, db, step, how):
 @pytest.mark.parametrize("step", STEPS[:-1])
 def test_restart_mid_flow_resumes_where_it_stood(chat, knowledge, tmp_path, step):
     walk(chat, 0, STEPS.index(step) + 1)
-    restarted = Chat(Engine(knowledge, open_database(tmp_path / "policybot.db"),
-                            clock=lambda: NOW), chat.person)
+    restarted = Chat(
+        Engine(knowledge, open_database(tmp_path / "policybot.db"), clock=lambda: NOW), chat.person
+    )
     restarted.last = chat.last  # the buttons still on the parent's screen
     walk(restarted, STEPS.index(step) + 1, STEPS.index("edit"))
     restarted.press("Submit")
@@ -318,8 +338,9 @@ def test_every_way_in_starts_the_flow(chat, entry):
         chat.send("/start")
         chat.press("Raise a concern")
     elif entry == "offered":
-        chat.send("I want to make a complaint about how the school handled a row on the class "
-                  "whatsapp")
+        chat.send(
+            "I want to make a complaint about how the school handled a row on the class whatsapp"
+        )
         chat.press("Raise a concern")
     else:
         chat.send(entry)
@@ -330,8 +351,13 @@ def test_every_way_in_starts_the_flow(chat, entry):
 def test_something_else_points_to_the_routes_outside_the_procedure(chat, db):
     chat.send("/concern")
     chat.press("Something else")
-    for route in ("Admissions", "Suspensions and exclusions", "EHC needs assessment",
-                  "Whistleblowing", "grievance"):
+    for route in (
+        "Admissions",
+        "Suspensions and exclusions",
+        "EHC needs assessment",
+        "Whistleblowing",
+        "grievance",
+    ):
         assert route in chat.text
     assert db["conversations"].count == 0
     assert all_cases(db) == []
@@ -339,11 +365,17 @@ def test_something_else_points_to_the_routes_outside_the_procedure(chat, db):
 
 @pytest.mark.parametrize(
     ("details", "words"),
-    [("My son was excluded from school for three days and I think it was unfair.",
-      "Suspensions and exclusions"),
-     ("We have been on the waiting list for a school place since September.", "Admissions"),
-     ("The EHCP assessment for my daughter has taken far too long to start.",
-      "EHC needs assessment")],
+    [
+        (
+            "My son was excluded from school for three days and I think it was unfair.",
+            "Suspensions and exclusions",
+        ),
+        ("We have been on the waiting list for a school place since September.", "Admissions"),
+        (
+            "The EHCP assessment for my daughter has taken far too long to start.",
+            "EHC needs assessment",
+        ),
+    ],
 )
 def test_excluded_topics_in_the_text_get_a_pointer_and_a_choice(chat, db, details, words):
     chat.send("/concern")

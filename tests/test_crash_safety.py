@@ -15,8 +15,14 @@ from tests.journeys import DETAILS
 
 def _start(tmp_path) -> subprocess.Popen:
     env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "crash.db")}
-    return subprocess.Popen([sys.executable, "-m", "bot", "chat"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _say(process: subprocess.Popen, line: str, expect: str, timeout: float = 30) -> str:
@@ -26,7 +32,8 @@ def _say(process: subprocess.Popen, line: str, expect: str, timeout: float = 30)
     seen, deadline = "", time.monotonic() + timeout
     while expect not in seen:
         out = process.stdout.readline()
-        assert out and time.monotonic() < deadline, f"no {expect!r} in {seen!r}"
+        assert out, f"no {expect!r} in {seen!r}"
+        assert time.monotonic() < deadline, f"no {expect!r} in {seen!r}"
         seen += out
     return seen
 
@@ -45,8 +52,12 @@ def test_kill_9_mid_flow_then_restart_resumes_and_stores_once(tmp_path):
         _say(second, "Reply here in the chat", "Submit")
         _say(second, "Submit", "Reference")
 
-    listing = subprocess.run([sys.executable, "-m", "bot", "cases", "list", "--json"],
-                             env={**os.environ, "POLICYBOT_DB": str(tmp_path / "crash.db")},
-                             capture_output=True, text=True, check=True)
+    listing = subprocess.run(
+        [sys.executable, "-m", "bot", "cases", "list", "--json"],
+        env={**os.environ, "POLICYBOT_DB": str(tmp_path / "crash.db")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     cases = json.loads(listing.stdout)
     assert [(c["kind"], c["route"]) for c in cases] == [("concern", "class_teacher:Year 3")]

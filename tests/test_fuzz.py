@@ -11,30 +11,49 @@ import os
 import tempfile
 from pathlib import Path
 
-from handlers.engine import Engine
-from handlers.replies import Attachment, Incoming, Person
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storage.db import open_database
 
+from handlers.engine import Engine
+from handlers.replies import Attachment, Incoming, Person
+from storage.db import open_database
 from tests.conftest import NOW
 
-settings.register_profile("ci", max_examples=150, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=10_000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TEXT = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "So", "Sk"]), max_size=50),
     st.text(min_size=3000, max_size=6000),
-    st.sampled_from(["/start", "/concern", "/report", "/mycases", "/cancel", "/help",
-                     "/policy", "/privacy", "/attach /etc/passwd", "/start concern",
-                     "<b>x</b>", "'; DROP TABLE submissions; --", "Year 3", "Submit", "Done"]),
+    st.sampled_from(
+        [
+            "/start",
+            "/concern",
+            "/report",
+            "/mycases",
+            "/cancel",
+            "/help",
+            "/policy",
+            "/privacy",
+            "/attach /etc/passwd",
+            "/start concern",
+            "<b>x</b>",
+            "'; DROP TABLE submissions; --",
+            "Year 3",
+            "Submit",
+            "Done",
+        ]
+    ),
 )
-FORGED = st.one_of(st.text(max_size=80), st.from_regex(r"1:[a-z]{1,10}(:[A-Za-z0-9.:_-]{0,30})?",
-                                                        fullmatch=True))
+FORGED = st.one_of(
+    st.text(max_size=80), st.from_regex(r"1:[a-z]{1,10}(:[A-Za-z0-9.:_-]{0,30})?", fullmatch=True)
+)
 MEDIA = st.sampled_from(["sticker", "voice", "photo", "document", "location", "edited", "poll"])
 
 
@@ -62,8 +81,10 @@ def test_matcher_never_raises_and_stays_in_range(knowledge, text):
 @given(steps())
 def test_every_flow_step_survives_anything(knowledge, conversation):
     with tempfile.TemporaryDirectory() as folder:  # attachments live beside the database
-        _converse(Engine(knowledge, open_database(Path(folder) / "fuzz.db"), clock=lambda: NOW),
-                  conversation)
+        _converse(
+            Engine(knowledge, open_database(Path(folder) / "fuzz.db"), clock=lambda: NOW),
+            conversation,
+        )
 
 
 def _converse(engine: Engine, conversation: list[tuple[str, object]]) -> None:
@@ -80,5 +101,6 @@ def _converse(engine: Engine, conversation: list[tuple[str, object]]) -> None:
         else:
             incoming = Incoming(button=str(value))
         replies = engine.handle(person, incoming)
-        assert replies and all(reply.text.strip() for reply in replies)
+        assert replies
+        assert all(reply.text.strip() for reply in replies)
         offered = tuple(b for r in replies for b in r.buttons if b.url is None) or offered

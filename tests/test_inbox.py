@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from handlers.engine import Engine
 from storage.audit import audit_of
 from storage.cases import case_by_reference, timeline_of
-
 from tests.conftest import NOW
 from tests.journeys import raise_concern, report_incident
 from tests.staffing import register
@@ -20,8 +20,12 @@ ACTIONS = ("sc", "sack", "srep", "snote", "sesc", "sres")
 
 
 def parent_notices(db) -> list[str]:
-    return [row["text"] for row in db.query(
-        "SELECT text FROM outbox WHERE recipient_person IS NOT NULL ORDER BY id")]
+    return [
+        row["text"]
+        for row in db.query(
+            "SELECT text FROM outbox WHERE recipient_person IS NOT NULL ORDER BY id"
+        )
+    ]
 
 
 def refused_everything(staff, db, reference: str = REF) -> None:
@@ -39,19 +43,28 @@ def test_class_teacher_inbox_card_and_acknowledge(engine, chat, db):
     teacher = register(engine, "class_teacher:Year 3")
     raise_concern(chat)
     teacher.send("/inbox")
-    assert f"{REF}: concern, waiting to be acknowledged, acknowledge by Monday 9 March" \
+    assert (
+        f"{REF}: concern, waiting to be acknowledged, acknowledge by Monday 9 March"
         in teacher.text
+    )
     teacher.press(REF)
-    assert "What they told us" in teacher.text and "audit: test:class_teacher:Year 3" \
-        in teacher.text
-    assert teacher.labels[:5] == ["Acknowledge", "Reply to parent", "Add internal note",
-                                  "Escalate", "Resolve"]
+    assert "What they told us" in teacher.text
+    assert "audit: test:class_teacher:Year 3" in teacher.text
+    assert teacher.labels[:5] == [
+        "Acknowledge",
+        "Reply to parent",
+        "Add internal note",
+        "Escalate",
+        "Resolve",
+    ]
     teacher.press("Acknowledge")
     assert "Acknowledged; the parent has been told" in teacher.text
     case = case_by_reference(db, REF)
-    assert case.status == "acknowledged" and case.acknowledged_at
+    assert case.status == "acknowledged"
+    assert case.acknowledged_at
     assert parent_notices(db)[-1].startswith(
-        f"Biggin Hill Primary School (Year 3 class teacher) has acknowledged {REF}")
+        f"Biggin Hill Primary School (Year 3 class teacher) has acknowledged {REF}"
+    )
     assert "Staffname" not in "".join(parent_notices(db))
 
 
@@ -77,7 +90,8 @@ def test_internal_note_is_not_shown_to_the_parent(engine, chat, db):
     raise_concern(chat)
     teacher.send(button=f"1:snote:{REF}")
     teacher.send("Spoke to the TA; keep an eye on it.")
-    assert "Note added" in teacher.text and "keep an eye on it" in teacher.text
+    assert "Note added" in teacher.text
+    assert "keep an eye on it" in teacher.text
     chat.send("/mycases")
     chat.press(REF)
     assert "keep an eye on it" not in chat.text
@@ -115,11 +129,14 @@ def test_headteacher_never_sees_a_case_about_themselves(engine, chat, db):
     chair.press(REF)
     chair.press("Escalate")
     case = case_by_reference(db, REF)
-    assert case.assignee_role == "vice_chair" and "headteacher" not in case.route
+    assert case.assignee_role == "vice_chair"
+    assert "headteacher" not in case.route
 
 
-@pytest.mark.parametrize("role", ["class_teacher:Year 4", "headteacher", "dsl",
-                                  "chair_of_governors", "office", "deputy"])
+@pytest.mark.parametrize(
+    "role",
+    ["class_teacher:Year 4", "headteacher", "dsl", "chair_of_governors", "office", "deputy"],
+)
 def test_roles_the_class_case_is_not_routed_to_are_refused(engine, chat, db, role):
     staff = register(engine, role)
     raise_concern(chat)
@@ -155,8 +172,10 @@ def test_office_sees_a_reference_list_without_details(engine, chat, db):
     office = register(engine, "office")
     raise_concern(chat)
     office.send("/inbox")
-    assert REF in office.text and "acknowledge by 2026-03-09" in office.text
-    assert "WhatsApp" not in office.text and office.labels == []
+    assert REF in office.text
+    assert "acknowledge by 2026-03-09" in office.text
+    assert "WhatsApp" not in office.text
+    assert office.labels == []
 
 
 def test_overdue_cases_are_marked(knowledge, db, chat):
@@ -164,7 +183,8 @@ def test_overdue_cases_are_marked(knowledge, db, chat):
     later = Engine(knowledge, db, clock=lambda: NOW + timedelta(days=10))
     teacher = register(later, "class_teacher:Year 3")
     teacher.send("/inbox")
-    assert "OVERDUE" in teacher.text and f"{REF} (overdue)" in teacher.labels
+    assert "OVERDUE" in teacher.text
+    assert f"{REF} (overdue)" in teacher.labels
 
 
 def test_audit_is_append_only(engine, chat, db):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import stat
 
 import pytest
+
 from bot.cli import main
 from handlers.engine import Engine
 from handlers.replies import Person
 from storage.db import open_database
-
 from tests.conftest import NOW, Chat
 from tests.journeys import raise_concern
 
@@ -28,15 +28,19 @@ def test_database_and_its_folder_are_created_owner_only(env):
     assert stat.S_IMODE((env / "var" / "policybot.db").stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize("make", [
-    lambda path: path.mkdir(parents=True),  # a folder where the file should be
-    lambda path: (path.parent.mkdir(parents=True), path.write_bytes(b"\x00garbage" * 50)),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda path: path.mkdir(parents=True),  # a folder where the file should be
+        lambda path: (path.parent.mkdir(parents=True), path.write_bytes(b"\x00garbage" * 50)),
+    ],
+)
 def test_an_unusable_database_is_one_clear_line_at_start(env, capsys, make):
     make(env / "var" / "policybot.db")
     assert main(["cases", "list"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("policybot: cannot use the database") and err.count("\n") == 1
+    assert err.startswith("policybot: cannot use the database")
+    assert err.count("\n") == 1
 
 
 def test_backup_is_a_working_copy_with_the_saved_files(env, knowledge, capsys):
@@ -63,4 +67,5 @@ def test_doctor_flags_a_malformed_token_without_printing_it(env, capsys, monkeyp
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "12345:not a real token")
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
-    assert "FAIL  Telegram token" in out and "not a real token" not in out
+    assert "FAIL  Telegram token" in out
+    assert "not a real token" not in out

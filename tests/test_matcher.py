@@ -4,6 +4,7 @@ messages land on the right section; out-of-scope ones are declined; `action` is 
 from pathlib import Path
 
 import pytest
+
 from knowledge.evaluation import load_questions, matcher_predictor, score
 from knowledge.intent import detect_action
 from knowledge.normalise import normalise, tokens
@@ -63,8 +64,9 @@ def test_out_of_scope_declined(knowledge, question):
 
 
 def test_confidence_is_in_range_and_ordered(knowledge):
-    clear = knowledge.matcher.match("can parents post photos of other children from school "
-                                    "events on facebook")
+    clear = knowledge.matcher.match(
+        "can parents post photos of other children from school events on facebook"
+    )
     vague = knowledge.matcher.match("rules")
     assert 0.0 <= vague.confidence < clear.confidence <= 1.0
 
@@ -115,10 +117,10 @@ def test_answer_quality_does_not_regress(knowledge, name, top1, out_declined, in
 
 @pytest.mark.parametrize(
     ("question", "parent_section", "staff_section"),
-    [("can i post photos of the class", "6", "4"),
-     ("who do i report a concern to", "6", "4")],
+    [("can i post photos of the class", "6", "4"), ("who do i report a concern to", "6", "4")],
 )
-def test_staff_get_staff_answers_first_when_ambiguous(knowledge, question, parent_section,
-                                                      staff_section):
+def test_staff_get_staff_answers_first_when_ambiguous(
+    knowledge, question, parent_section, staff_section
+):
     assert knowledge.matcher.match(question, "parent").section == parent_section
     assert knowledge.matcher.match(question, "staff").section == staff_section

@@ -1,4 +1,4 @@
-""""My cases": a parent sees only their own cases, where each stands and what happens next,
+""" "My cases": a parent sees only their own cases, where each stands and what happens next,
 reads staff replies, adds information or evidence, withdraws, and escalates an unresolved
 case stage by stage (class teacher, headteacher, governors' panel), all on the timeline."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 from storage.attachments import files_of
 from storage.cases import all_cases, case_by_reference, record_staff_response, timeline_of
 from storage.outbox import Notice
-
 from tests.conftest import NOW
 from tests.journeys import raise_concern, report_incident, screenshot
 
@@ -15,9 +14,14 @@ from tests.journeys import raise_concern, report_incident, screenshot
 def respond(db, reference: str, text: str = "We have spoken to the class about it.") -> None:
     """What staff casework (issue 6) will do: reply, and tell the parent."""
     case = case_by_reference(db, reference)
-    record_staff_response(db, case, case.assignee_role, text,
-                          [Notice(f"The school replied about {reference}.",
-                                  person_id=case.person_id)], NOW)
+    record_staff_response(
+        db,
+        case,
+        case.assignee_role,
+        text,
+        [Notice(f"The school replied about {reference}.", person_id=case.person_id)],
+        NOW,
+    )
 
 
 def open_case(chat, reference: str) -> None:
@@ -26,9 +30,12 @@ def open_case(chat, reference: str) -> None:
 
 
 def staff_roles(db) -> list[str]:
-    return [row["recipient_role"] for row in
-            db.query("SELECT recipient_role FROM outbox WHERE recipient_role IS NOT NULL "
-                     "ORDER BY id")]
+    return [
+        row["recipient_role"]
+        for row in db.query(
+            "SELECT recipient_role FROM outbox WHERE recipient_role IS NOT NULL ORDER BY id"
+        )
+    ]
 
 
 def test_lists_only_the_persons_own_cases(chat, other_parent, db):
@@ -71,8 +78,7 @@ def test_staff_reply_is_readable_and_reaches_the_parent_through_the_outbox(chat,
     assert "Reply from the Year 3 class teacher" in chat.text
     assert "We have spoken to the class about the group." in chat.text
     parent = next(db.query("SELECT chat_id, text FROM outbox WHERE recipient_person IS NOT NULL"))
-    assert parent == {"chat_id": "test:parent-1",
-                      "text": "The school replied about BH-2026-0001."}
+    assert parent == {"chat_id": "test:parent-1", "text": "The school replied about BH-2026-0001."}
 
 
 def test_adding_information_and_evidence(chat, db):
@@ -87,8 +93,11 @@ def test_adding_information_and_evidence(chat, db):
     assert "Files: 1." in chat.text
     case = case_by_reference(db, "BH-2026-0001")
     events = [(e.event, e.text) for e in timeline_of(db, case.id)]
-    assert events[1:] == [("message", "It happened again last night."),
-                          ("message", "the latest message"), ("attachment", "1 file added")]
+    assert events[1:] == [
+        ("message", "It happened again last night."),
+        ("message", "the latest message"),
+        ("attachment", "1 file added"),
+    ]
     assert files_of(db, case.id)[0].submission_id == case.id
     assert staff_roles(db).count("class_teacher:Year 3") == 4  # new, two messages, a file
 
@@ -117,8 +126,10 @@ def test_withdraw_asks_first_then_tells_the_handler(chat, db):
     assert "Withdraw" not in chat.labels
     assert "Add more information" not in chat.labels
     notice = list(db.query("SELECT text FROM outbox ORDER BY id"))[-1]["text"]
-    assert notice == "For the Year 3 class teacher: BH-2026-0001 has been withdrawn by the " \
-                     "person who raised it."
+    assert (
+        notice == "For the Year 3 class teacher: BH-2026-0001 has been withdrawn by the "
+        "person who raised it."
+    )
 
 
 def test_escalation_class_teacher_then_headteacher_then_governors_panel(chat, db):
@@ -129,7 +140,11 @@ def test_escalation_class_teacher_then_headteacher_then_governors_panel(chat, db
     chat.press("Not resolved — escalate")
     case = case_by_reference(db, "BH-2026-0001")
     assert (case.assignee_role, case.route, case.stage, case.status) == (
-        "headteacher", "headteacher", 1, "open")
+        "headteacher",
+        "headteacher",
+        1,
+        "open",
+    )
     assert "formal complaint, stage 1" in chat.text
     assert "Not resolved — escalate" not in chat.labels  # until the head has replied
 
@@ -145,8 +160,7 @@ def test_escalation_class_teacher_then_headteacher_then_governors_panel(chat, db
     assert "last stage of the school's procedure" in chat.text
     assert "Not resolved — escalate" not in chat.labels
     events = [e.event for e in timeline_of(db, case.id)]
-    assert events == ["submitted", "response", "escalated", "response", "escalated",
-                      "response"]
+    assert events == ["submitted", "response", "escalated", "response", "escalated", "response"]
     assert staff_roles(db) == ["class_teacher:Year 3", "headteacher", "clerk"]
 
 

@@ -10,7 +10,6 @@ from handlers.replies import Person
 from storage.cases import case_by_reference, record_staff_response
 from storage.outbox import Notice, due_notifications, mark_failed, mark_sent
 from storage.people import set_role_chat
-
 from tests.conftest import NOW, Chat
 from tests.journeys import engine_with, raise_concern
 
@@ -18,8 +17,12 @@ from tests.journeys import engine_with, raise_concern
 def test_written_with_the_submission_and_waits_without_a_chat(chat, db):
     raise_concern(chat)
     row = next(db.query("SELECT recipient_role, chat_id, status, attempts FROM outbox"))
-    assert row == {"recipient_role": "class_teacher:Year 3", "chat_id": None,
-                   "status": "pending", "attempts": 0}
+    assert row == {
+        "recipient_role": "class_teacher:Year 3",
+        "chat_id": None,
+        "status": "pending",
+        "attempts": 0,
+    }
     assert due_notifications(db, NOW, 10) == []
 
 
@@ -58,8 +61,12 @@ def test_sent_once_and_failures_retried_later(chat, db):
     mark_sent(db, again.id, NOW + timedelta(minutes=5))
     assert due_notifications(db, NOW + timedelta(days=1), 10) == []
     row = next(db.query("SELECT status, attempts, last_error, sent_at FROM outbox"))
-    assert row == {"status": "sent", "attempts": 2, "last_error": "Timed out",
-                   "sent_at": "2026-03-02T09:35:00+00:00"}
+    assert row == {
+        "status": "sent",
+        "attempts": 2,
+        "last_error": "Timed out",
+        "sent_at": "2026-03-02T09:35:00+00:00",
+    }
 
 
 def test_given_up_when_there_is_no_retry_time(chat, db):
@@ -75,9 +82,14 @@ def test_parent_notifications_go_to_the_parent_never_the_office(knowledge, db):
     parent = Chat(engine, Person("tg:42"))
     raise_concern(parent)
     case = case_by_reference(db, "BH-2026-0001")
-    record_staff_response(db, case, case.assignee_role, "Sorted.",
-                          [Notice("The school replied about BH-2026-0001.",
-                                  person_id=case.person_id)], NOW)
+    record_staff_response(
+        db,
+        case,
+        case.assignee_role,
+        "Sorted.",
+        [Notice("The school replied about BH-2026-0001.", person_id=case.person_id)],
+        NOW,
+    )
     chats = {(n.chat_id, n.recipient_person) for n in due_notifications(db, NOW, 10)}
     assert chats == {("-100555", None), ("42", "tg:42")}
 
@@ -85,8 +97,9 @@ def test_parent_notifications_go_to_the_parent_never_the_office(knowledge, db):
 def test_only_the_transports_own_chats_are_returned(chat, db):
     raise_concern(chat)  # a "test:" parent: Telegram cannot reach them
     case = case_by_reference(db, "BH-2026-0001")
-    record_staff_response(db, case, case.assignee_role, "Sorted.",
-                          [Notice("Reply.", person_id=case.person_id)], NOW)
+    record_staff_response(
+        db, case, case.assignee_role, "Sorted.", [Notice("Reply.", person_id=case.person_id)], NOW
+    )
     assert due_notifications(db, NOW, 10) == []
     assert [n.chat_id for n in due_notifications(db, NOW, 10, transport="test")] == ["parent-1"]
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from knowledge.policy import PolicyFormatError, load_policy, parse_policy
 from knowledge.school import DEFAULT_SCHOOL_DIR
 
@@ -46,8 +47,10 @@ def test_running_header_removed_everywhere(policy):
 
 def test_page_break_sentence_rejoined(policy):
     staff = policy.section("4").text
-    assert "use professional judgement (in reference to child protection and safeguarding " \
-           "policies) when communicating with children" in staff
+    assert (
+        "use professional judgement (in reference to child protection and safeguarding "
+        "policies) when communicating with children" in staff
+    )
 
 
 def test_bullet_lists_kept_as_items(policy):
@@ -57,7 +60,8 @@ def test_bullet_lists_kept_as_items(policy):
     assert lists[1].items[0] == "Names and photos of individuals (unless they have given consent)"
     # section 5's list is split by a blank line in the source and must stay one list
     pupils = policy.section("5").blocks
-    assert len(pupils) == 1 and len(pupils[0].items) == 7
+    assert len(pupils) == 1
+    assert len(pupils[0].items) == 7
 
 
 def test_markdown_emphasis_removed(policy):
@@ -68,12 +72,16 @@ def test_markdown_emphasis_removed(policy):
 def test_second_made_up_policy():
     other = load_policy(DATA / "made-up-policy.txt")
     assert [(s.number, s.title) for s in other.sections] == [
-        ("1", "Purpose"), ("2", "Pupils"), ("2.1", "Bringing a phone"), ("3", "Visitors"),
+        ("1", "Purpose"),
+        ("2", "Pupils"),
+        ("2.1", "Bringing a phone"),
+        ("3", "Visitors"),
     ]
     assert other.fact("responsible") == "Deputy Headteacher"
     assert other.review_date.isoformat() == "2027-09-01"
     assert other.section("2.1").blocks[-1].items == (
-        "Phones must be switched off", "Phones are kept in the office",
+        "Phones must be switched off",
+        "Phones are kept in the office",
     )
     assert other.section("3").text == (
         "Visitors must not use phones in classrooms. This applies to parents helping in "

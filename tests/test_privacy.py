@@ -29,64 +29,95 @@ def export(chat) -> dict:
     replies = chat.send("/mydata")
     (file,) = [file for reply in replies for file in reply.files]
     assert file.file_name == f"my-data-{NOW.date()}.json"
-    assert file.mime_type == "application/json" and file.size == len(file.data)
+    assert file.mime_type == "application/json"
+    assert file.size == len(file.data)
     return json.loads(file.data)
 
 
 def closed(db, chat, details: str = SECRET_DETAILS, **report) -> str:
     """A report the parent sent (with a file) that the headteacher has resolved."""
-    report_incident(chat, involved=report.pop("involved", "A parent or other adult"),
-                    files=(screenshot(),), notes=details, **report)
+    report_incident(
+        chat,
+        involved=report.pop("involved", "A parent or other adult"),
+        files=(screenshot(),),
+        notes=details,
+        **report,
+    )
     case = cases_of(db, chat.person.id)[0]
     resolve_case(db, case, "headteacher", "We spoke to them.", [], NOW)
     return case.reference
 
 
 def saved_files(db) -> list[Path]:
-    return sorted((Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent
-                   / "attachments").glob("*"))
+    return sorted(
+        (Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent / "attachments").glob(
+            "*"
+        )
+    )
 
 
 def test_privacy_notice_states_the_retention_periods(chat):
     chat.send("/privacy")
-    assert "365 days" in chat.text and "6 years" in chat.text
-    assert "/mydata" in chat.text and "/forgetme" in chat.text
+    assert "365 days" in chat.text
+    assert "6 years" in chat.text
+    assert "/mydata" in chat.text
+    assert "/forgetme" in chat.text
     chat.send("/start")
-    assert "365 days" in chat.text and "6 years" in chat.text
+    assert "365 days" in chat.text
+    assert "6 years" in chat.text
 
 
 def test_mydata_exports_own_data_only_without_internal_notes(chat, other_parent, db):
     raise_concern(chat)
     raise_concern(other_parent, details="Someone else's worry about the Year 3 trip photos.")
     case = cases_of(db, chat.person.id)[0]
-    add_case_message(db, case, "Internal: parent seems upset", [], NOW,
-                     actor="class_teacher:Year 3", event="note")
-    add_case_message(db, case, "We will talk to the class.", [], NOW,
-                     actor="class_teacher:Year 3", event="response")
+    add_case_message(
+        db,
+        case,
+        "Internal: parent seems upset",
+        [],
+        NOW,
+        actor="class_teacher:Year 3",
+        event="note",
+    )
+    add_case_message(
+        db,
+        case,
+        "We will talk to the class.",
+        [],
+        NOW,
+        actor="class_teacher:Year 3",
+        event="response",
+    )
     chat.send("/report")  # an unfinished form is held too
     data = export(chat)
     assert data["person"]["id"] == chat.person.id
     assert [c["reference"] for c in data["cases"]] == [case.reference]
     events = [entry["event"] for entry in data["cases"][0]["timeline"]]
-    assert "response" in events and "note" not in events
+    assert "response" in events
+    assert "note" not in events
     assert data["conversation"]["flow"] == "report"
     text = json.dumps(data)
     assert "Internal: parent seems upset" not in text
-    assert "Someone else's worry" not in text and other_parent.person.id not in text
+    assert "Someone else's worry" not in text
+    assert other_parent.person.id not in text
 
 
 def test_mydata_lists_file_details_and_messages_to_the_parent(chat, db):
     reference = closed(db, chat)
     data = export(chat)
     (file,) = data["cases"][0]["files"]
-    assert file["file_name"] == "post.png" and file["sha256"]
+    assert file["file_name"] == "post.png"
+    assert file["sha256"]
     assert "path" not in file  # where the school keeps it is not the parent's data
     assert data["cases"][0]["reference"] == reference
 
 
 def test_a_person_with_nothing_held_gets_an_empty_export(chat):
     data = export(chat)
-    assert data["person"] is None and data["cases"] == [] and data["conversation"] is None
+    assert data["person"] is None
+    assert data["cases"] == []
+    assert data["conversation"] is None
 
 
 def test_forgetme_asks_first_and_no_keeps_everything(chat, db):
@@ -98,8 +129,7 @@ def test_forgetme_asks_first_and_no_keeps_everything(chat, db):
     assert cases_of(db, chat.person.id)
 
 
-def test_forgetme_keeps_open_and_safeguarding_cases_and_erases_the_rest(chat, other_parent,
-                                                                          db):
+def test_forgetme_keeps_open_and_safeguarding_cases_and_erases_the_rest(chat, other_parent, db):
     done = closed(db, chat)
     pupil = closed(db, chat, details="A pupil was filmed.", involved="A pupil")
     raise_concern(chat)
@@ -107,23 +137,32 @@ def test_forgetme_keeps_open_and_safeguarding_cases_and_erases_the_rest(chat, ot
     raise_concern(other_parent)
     assert len(saved_files(db)) == 2
     chat.send("/forgetme")
-    assert pupil in chat.text and still_open in chat.text and done not in chat.text
+    assert pupil in chat.text
+    assert still_open in chat.text
+    assert done not in chat.text
     chat.press("Yes, delete my data")
-    assert "safeguarding" in chat.text and "still open" in chat.text
+    assert "safeguarding" in chat.text
+    assert "still open" in chat.text
 
     gone = case_by_reference(db, done)
-    assert gone.person_id == ERASED and gone.details is None and gone.platform is None
-    assert all(entry["text"] is None for entry in db["timeline"].rows_where(
-        "submission_id = ?", [gone.id]))
+    assert gone.person_id == ERASED
+    assert gone.details is None
+    assert gone.platform is None
+    assert all(
+        entry["text"] is None
+        for entry in db["timeline"].rows_where("submission_id = ?", [gone.id])
+    )
     assert {case.reference for case in cases_of(db, chat.person.id)} == {pupil, still_open}
     assert case_by_reference(db, pupil).details == "A pupil was filmed."
     assert len(saved_files(db)) == 1  # the safeguarding record's file stays
     assert db["people"].get(chat.person.id)["display_name"] is None
     assert cases_of(db, other_parent.person.id)  # nobody else is touched
     (audit,) = db["audit"].rows_where("action = 'erasure_request'")
-    assert audit["actor"] == ERASED and done in audit["detail"]
+    assert audit["actor"] == ERASED
+    assert done in audit["detail"]
     notice = next(db["outbox"].rows_where("recipient_role = 'office'"))
-    assert "Erasure request" in notice["text"] and still_open in notice["text"]
+    assert "Erasure request" in notice["text"]
+    assert still_open in notice["text"]
 
 
 def test_forgetme_with_nothing_held_removes_the_person_and_unsent_files(chat, db):
@@ -146,7 +185,8 @@ def test_forgetme_with_nothing_held_removes_the_person_and_unsent_files(chat, db
 def test_staff_are_pointed_to_the_office(engine, db):
     head = register(engine, "headteacher")
     head.send("/forgetme")
-    assert "contact" in head.text and not head.labels
+    assert "contact" in head.text
+    assert not head.labels
     head.send(button="1:forgetok")
     assert db["people"].get(head.person.id)["role"] == "headteacher"
 
@@ -159,16 +199,25 @@ def test_retention_by_date_with_a_fixed_clock(knowledge, engine, chat, db):
     db["questions"].update(old, {"asked_at": (NOW - timedelta(days=366)).isoformat()})
     db["questions"].update(new, {"asked_at": NOW.isoformat()})
     assert apply_retention(db, knowledge, NOW) == {
-        "questions_deleted": 1, "cases_anonymised": 0, "files_deleted": 0}
+        "questions_deleted": 1,
+        "cases_anonymised": 0,
+        "files_deleted": 0,
+    }
     assert apply_retention(db, knowledge, NOW + timedelta(days=365 * 6 - 1)) == {
-        "questions_deleted": 1, "cases_anonymised": 0, "files_deleted": 0}
+        "questions_deleted": 1,
+        "cases_anonymised": 0,
+        "files_deleted": 0,
+    }
     later = NOW + timedelta(days=365 * 6 + 7)
     assert apply_retention(db, knowledge, later)["cases_anonymised"] == 1
     assert case_by_reference(db, reference).person_id == ERASED
     assert case_by_reference(db, pupil).person_id == chat.person.id
     assert len(saved_files(db)) == 1
     assert apply_retention(db, knowledge, later) == {
-        "questions_deleted": 0, "cases_anonymised": 0, "files_deleted": 0}  # idempotent
+        "questions_deleted": 0,
+        "cases_anonymised": 0,
+        "files_deleted": 0,
+    }  # idempotent
     assert len(cases_of(db, chat.person.id)) == 2
 
 
@@ -198,4 +247,5 @@ def test_console_saves_a_file_owner_only_and_prints_where(engine, tmp_path):
     out = StringIO()
     run_chat(engine, Person("local:parent"), StringIO("/mydata\n"), out)
     saved = next(tmp_path.glob("my-data-*.json"))
-    assert str(saved) in out.getvalue() and saved.stat().st_mode & 0o777 == 0o600
+    assert str(saved) in out.getvalue()
+    assert saved.stat().st_mode & 0o777 == 0o600

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.reminders import casework_tick
-
 from tests.conftest import NOW
 from tests.journeys import raise_concern
 
@@ -15,8 +14,13 @@ MON, FRI, SAT, NEXT_TUE = (NOW + timedelta(days=days) for days in (0, 4, 5, 8))
 
 
 def queued(db, like: str) -> list[dict]:
-    return list(db.query("SELECT recipient_role, recipient_person, text FROM outbox "
-                         "WHERE text LIKE ? ORDER BY id", [f"%{like}%"]))
+    return list(
+        db.query(
+            "SELECT recipient_role, recipient_person, text FROM outbox "
+            "WHERE text LIKE ? ORDER BY id",
+            [f"%{like}%"],
+        )
+    )
 
 
 def test_each_occasion_is_queued_once(chat, db, knowledge):

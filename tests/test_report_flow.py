@@ -8,11 +8,11 @@ import hashlib
 import os
 
 import pytest
+
 from handlers.evidence import MAX_FILES
 from handlers.replies import Attachment
 from storage.attachments import files_of, files_to_download, store_download
 from storage.cases import all_cases
-
 from tests.journeys import PNG, report_incident, screenshot
 
 
@@ -23,15 +23,21 @@ def only_case(db):
 
 @pytest.mark.parametrize(
     ("kind", "involved", "route"),
-    [("Cyberbullying", "A pupil", "headteacher+dsl"),
-     ("Malicious or abusive comments", "A parent or other adult", "headteacher"),
-     ("Abuse of a member of staff", "A member of staff", "headteacher"),
-     ("A fake account or impersonation", "Not sure", "headteacher"),
-     ("A photo or video of a pupil posted without consent", "A parent or other adult",
-      "headteacher+dsl")],
+    [
+        ("Cyberbullying", "A pupil", "headteacher+dsl"),
+        ("Malicious or abusive comments", "A parent or other adult", "headteacher"),
+        ("Abuse of a member of staff", "A member of staff", "headteacher"),
+        ("A fake account or impersonation", "Not sure", "headteacher"),
+        (
+            "A photo or video of a pupil posted without consent",
+            "A parent or other adult",
+            "headteacher+dsl",
+        ),
+    ],
 )
-def test_routed_to_the_headteacher_and_the_dsl_when_a_pupil_is_involved(chat, db, kind,
-                                                                       involved, route):
+def test_routed_to_the_headteacher_and_the_dsl_when_a_pupil_is_involved(
+    chat, db, kind, involved, route
+):
     report_incident(chat, kind=kind, involved=involved)
     case = only_case(db)
     assert (case.kind, case.route, case.assignee_role) == ("report", route, "headteacher")
@@ -78,8 +84,9 @@ def test_a_file_is_saved_with_its_hash_owner_only(chat, db, tmp_path):
 
 
 def test_the_summary_counts_the_files(chat):
-    report_incident(chat, files=(screenshot("a.png"), screenshot("b.png")), notes="Two posts.",
-                    submit=False)
+    report_incident(
+        chat, files=(screenshot("a.png"), screenshot("b.png")), notes="Two posts.", submit=False
+    )
     assert "Evidence: 2 files; your notes: Two posts." in chat.text
 
 
@@ -98,11 +105,17 @@ def test_file_caps_and_types_get_kind_messages(chat, db):
     report_incident(chat, submit=False)
     chat.press("Edit")
     chat.press("Evidence")
-    chat.send(media="document", attachments=(
-        Attachment("document", "f1", "virus.exe", "application/x-msdownload", 2, b"MZ"),))
+    chat.send(
+        media="document",
+        attachments=(
+            Attachment("document", "f1", "virus.exe", "application/x-msdownload", 2, b"MZ"),
+        ),
+    )
     assert "I can only take pictures, videos and PDFs" in chat.text
-    chat.send(media="video", attachments=(
-        Attachment("video", "f2", "huge.mp4", "video/mp4", 25 * 1024 * 1024),))
+    chat.send(
+        media="video",
+        attachments=(Attachment("video", "f2", "huge.mp4", "video/mp4", 25 * 1024 * 1024),),
+    )
     assert "it is over 20 MB" in chat.text
     chat.send(media="photo", attachments=tuple(screenshot(f"{i}.png") for i in range(12)))
     assert f"Got {MAX_FILES} files" in chat.text

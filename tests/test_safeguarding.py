@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from knowledge.safeguarding import suggests_child_at_risk
 from storage.cases import all_cases
-
 from tests.journeys import DETAILS
 
 DEV = Path(__file__).parent / "data" / "dev_questions.jsonl"

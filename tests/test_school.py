@@ -5,11 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from knowledge.school import SchoolConfigError, load_knowledge
 
 DATA = Path(__file__).parent / "data"
 
-ANSWERS = '''
+ANSWERS = """
 [[entry]]
 id = "pupil-phones"
 sections = ["2.1"]
@@ -29,9 +30,9 @@ id = "lunch"
 topic = "lunch menus"
 pointer = "The menu is on the website."
 questions = ["what is for lunch"]
-'''
+"""
 
-SCHOOL = '''
+SCHOOL = """
 [school]
 name = "Oakfield Junior School"
 reference_prefix = "OJ"
@@ -40,7 +41,7 @@ contact = "the Oakfield office"
 [policy]
 file = "policy/phones.txt"
 answers = "answers.toml"
-'''
+"""
 
 
 @pytest.fixture
@@ -56,7 +57,8 @@ def test_another_school_answers_from_its_own_policy(oakfield):
     knowledge = load_knowledge(oakfield)
     assert knowledge.school.name == "Oakfield Junior School"
     match = knowledge.matcher.match("can my son bring his mobile to school?")
-    assert match.section == "2.1" and match.title == "Bringing a phone"
+    assert match.section == "2.1"
+    assert match.title == "Bringing a phone"
     assert not knowledge.matcher.match("what's for lunch today").answered
 
 

@@ -16,7 +16,6 @@ from handlers.replies import Person
 from handlers.staff import invite
 from storage.db import open_database
 from storage.staff import staff_role
-
 from tests.conftest import NOW, Chat
 from tests.staffing import register
 
@@ -25,10 +24,12 @@ def test_invite_redeemed_once_binds_the_role(engine, db):
     code, _ = invite(db, "headteacher", "Mrs Head", NOW)
     head = Chat(engine, Person(id="test:head"))
     head.send(f"/start {code}")
-    assert "registered as the Headteacher" in head.text and "/inbox" in head.text
+    assert "registered as the Headteacher" in head.text
+    assert "/inbox" in head.text
     assert staff_role(db, "test:head") == "headteacher"
     assert next(db.query("SELECT chat_id FROM role_chats WHERE role = 'headteacher'")) == {
-        "chat_id": "test:head"}
+        "chat_id": "test:head"
+    }
     someone = Chat(engine, Person(id="test:someone"))
     someone.send(f"/start {code}")
     assert "isn't valid" in someone.text
@@ -62,15 +63,40 @@ def cli(tmp_path, monkeypatch, *args: str) -> int:
 
 def test_cli_invite_prints_code_and_link(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
-    assert cli(tmp_path, monkeypatch, "staff", "invite", "--role", "class_teacher",
-               "--class", "Year 3", "--name", "Mrs Three") == 0
+    assert (
+        cli(
+            tmp_path,
+            monkeypatch,
+            "staff",
+            "invite",
+            "--role",
+            "class_teacher",
+            "--class",
+            "Year 3",
+            "--name",
+            "Mrs Three",
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert "https://t.me/<your_bot>?start=" in out and "TELEGRAM_BOT_USERNAME" in out
+    assert "https://t.me/<your_bot>?start=" in out
+    assert "TELEGRAM_BOT_USERNAME" in out
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "@bhpolicybot")
     cli(tmp_path, monkeypatch, "staff", "invite", "--role", "headteacher", "--name", "H")
     assert "https://t.me/bhpolicybot?start=" in capsys.readouterr().out
-    assert cli(tmp_path, monkeypatch, "staff", "invite", "--role", "class_teacher",
-               "--name", "No class") == 2
+    assert (
+        cli(
+            tmp_path,
+            monkeypatch,
+            "staff",
+            "invite",
+            "--role",
+            "class_teacher",
+            "--name",
+            "No class",
+        )
+        == 2
+    )
     assert "needs --class" in capsys.readouterr().err
 
 
@@ -88,23 +114,40 @@ def test_cli_list_and_revoke(tmp_path, monkeypatch, capsys, knowledge):
     assert cli(tmp_path, monkeypatch, "staff", "revoke", "local:nobody") == 1
 
 
-def test_terminal_user_who_redeemed_is_staff_in_later_sessions(tmp_path, monkeypatch,
-                                                              capsys):
+def test_terminal_user_who_redeemed_is_staff_in_later_sessions(tmp_path, monkeypatch, capsys):
     cli(tmp_path, monkeypatch, "staff", "invite", "--role", "headteacher", "--name", "H")
-    code = next(line.split()[2] for line in capsys.readouterr().out.splitlines()
-                if line.startswith("One-time code:"))
+    code = next(
+        line.split()[2]
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("One-time code:")
+    )
     env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "cli.db")}
 
     def chat(*lines: str) -> str:
-        return subprocess.run([sys.executable, "-m", "bot", "chat", "--user", "head"],
-                              input="\n".join(lines) + "\n", capture_output=True, text=True,
-                              env=env, timeout=60, check=True).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "chat", "--user", "head"],
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        ).stdout
 
     assert "registered as the Headteacher" in chat(f"/start {code}")
     assert "Nothing open for the Headteacher" in chat("/inbox")
-    assert "isn't available to you" in subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--user", "other"], input="/inbox\n",
-        capture_output=True, text=True, env=env, timeout=60, check=True).stdout
+    assert (
+        "isn't available to you"
+        in subprocess.run(
+            [sys.executable, "-m", "bot", "chat", "--user", "other"],
+            input="/inbox\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        ).stdout
+    )
 
 
 def test_every_subcommand_has_help():

@@ -28,6 +28,7 @@ from tests.telegram_driver import (
     say,
 )
 
+
 async def test_start_shows_welcome_privacy_and_menu(server, bot):
     [welcome] = await say(server, "/start")
     assert welcome.params["chat_id"] == PARENT
@@ -37,7 +38,8 @@ async def test_start_shows_welcome_privacy_and_menu(server, bot):
     assert {"Ask a question", "Raise a concern", "Browse the policy"} <= set(labels(welcome))
     commands = server.calls("setMyCommands")[0].params["commands"]
     assert {"start", "help", "policy", "privacy", "cancel", "concern", "report", "mycases"} <= {
-        c["command"] for c in commands}
+        c["command"] for c in commands
+    }
     assert server.calls("deleteWebhook"), "polling starts by clearing any webhook"
 
 
@@ -57,8 +59,19 @@ async def test_confident_answer_with_section_and_feedback_buttons(server, bot):
 
 
 def _vague_question(knowledge) -> str:
-    candidates = ["what can I post", "is it allowed", "staff", "children", "posting",
-                  "rules", "social media", "online", "parents", "school", "comments"]
+    candidates = [
+        "what can I post",
+        "is it allowed",
+        "staff",
+        "children",
+        "posting",
+        "rules",
+        "social media",
+        "online",
+        "parents",
+        "school",
+        "comments",
+    ]
     for question in candidates:
         if knowledge.matcher.match(question).outcome == "clarify":
             return question
@@ -69,8 +82,11 @@ async def test_did_you_mean_buttons_open_a_section(server, bot, knowledge):
     question = _vague_question(knowledge)
     [clarify] = await say(server, question)
     match = knowledge.matcher.match(question)
-    section_data = [b["callback_data"] for b in clarify.buttons
-                    if buttons.decode(b.get("callback_data", "")).action == "sec"]
+    section_data = [
+        b["callback_data"]
+        for b in clarify.buttons
+        if buttons.decode(b.get("callback_data", "")).action == "sec"
+    ]
     assert len(section_data) == len(match.alternatives) >= 1
     [section] = await press(server, clarify, section_data[0])
     number = buttons.decode(section_data[0]).args[0]
@@ -78,33 +94,51 @@ async def test_did_you_mean_buttons_open_a_section(server, bot, knowledge):
 
 
 async def test_paging_through_a_section_edits_the_message_in_place(server, bot, knowledge):
-    paged = next((s for s in knowledge.policy.sections
-                  if qa.show_section(knowledge, s.number, 2)), None)
+    paged = next(
+        (s for s in knowledge.policy.sections if qa.show_section(knowledge, s.number, 2)), None
+    )
     if paged is None:
         pytest.skip("no section is long enough to page")
     [index] = await say(server, "/policy")
     [first] = await press(server, index, buttons.encode("sec", paged.number, 1))
     assert "part 1 of" in first.text
-    [second] = await press(server, first, button(first, "Next")["callback_data"],
-                           method="editMessageText")
+    [second] = await press(
+        server, first, button(first, "Next")["callback_data"], method="editMessageText"
+    )
     assert second.params["message_id"] == first.response["message_id"]
     assert "part 2 of" in second.text
     sent_before = len(server.calls("sendMessage"))
-    [back] = await press(server, first, button(second, "Previous")["callback_data"],
-                         method="editMessageText")
+    [back] = await press(
+        server, first, button(second, "Previous")["callback_data"], method="editMessageText"
+    )
     assert "part 1 of" in back.text
     assert len(server.calls("sendMessage")) == sent_before
 
 
-@pytest.mark.parametrize(("kind", "payload", "said"), [
-    ("location", {"latitude": 51.31, "longitude": 0.03}, "locations"),
-    ("voice", {"file_id": "AwACvoice", "file_unique_id": "v1", "duration": 3}, "voice"),
-    ("contact", {"phone_number": "+440000", "first_name": "Jo"}, "contact"),
-    ("poll", {"id": "1", "question": "Q?", "options": [], "total_voter_count": 0,
-              "is_closed": False, "is_anonymous": True, "type": "regular",
-              "allows_multiple_answers": False, "allows_revoting": False,
-              "members_only": False}, "polls"),
-])
+@pytest.mark.parametrize(
+    ("kind", "payload", "said"),
+    [
+        ("location", {"latitude": 51.31, "longitude": 0.03}, "locations"),
+        ("voice", {"file_id": "AwACvoice", "file_unique_id": "v1", "duration": 3}, "voice"),
+        ("contact", {"phone_number": "+440000", "first_name": "Jo"}, "contact"),
+        (
+            "poll",
+            {
+                "id": "1",
+                "question": "Q?",
+                "options": [],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
+            },
+            "polls",
+        ),
+    ],
+)
 async def test_other_kinds_of_message_get_a_helpful_reply(server, bot, kind, payload, said):
     server.push_media(PARENT, kind, payload)
     [reply] = await server.wait_for_calls("sendMessage", 1)
@@ -186,8 +220,11 @@ async def test_long_replies_are_split_at_paragraphs_with_the_keyboard_last(serve
 
 
 async def test_files_in_a_reply_are_sent(server):
-    reply = SimpleNamespace(text="Here is your copy.", buttons=(), files=(
-        Attachment("document", "", "report.txt", "text/plain", 5, b"hello"),))
+    reply = SimpleNamespace(
+        text="Here is your copy.",
+        buttons=(),
+        files=(Attachment("document", "", "report.txt", "text/plain", 5, b"hello"),),
+    )
     async with running_bot(server, ScriptedEngine(reply)):
         server.push_message(PARENT, "send me a copy")
         [document] = await server.wait_for_calls("sendDocument", 1)
@@ -197,8 +234,9 @@ async def test_files_in_a_reply_are_sent(server):
 async def test_sent_files_reach_the_core_and_can_be_downloaded(server):
     engine = ScriptedEngine(Reply("Got it."))
     async with running_bot(server, engine, download_attachments=True) as application:
-        server.push_document(PARENT, b"%PDF-1.4 screenshot", "evidence.pdf", "application/pdf",
-                             caption="the post")
+        server.push_document(
+            PARENT, b"%PDF-1.4 screenshot", "evidence.pdf", "application/pdf", caption="the post"
+        )
         await server.wait_for_calls("sendMessage", 1)
         server.push_photo(PARENT, b"\x89PNG photo")
         await server.wait_for_calls("sendMessage", 2)
@@ -236,8 +274,9 @@ async def test_group_messages_need_a_mention_a_command_or_a_reply(server, bot):
     assert "section 6" in answer.text
     asked = server.messages[(GROUP, 3)]
     assert answer.params["reply_parameters"]["message_id"] == asked["message_id"]
-    [follow_up] = await say(server, "and photos of the nativity?", reply_to=answer.response[
-        "message_id"], **group)
+    [follow_up] = await say(
+        server, "and photos of the nativity?", reply_to=answer.response["message_id"], **group
+    )
     assert follow_up.params["chat_id"] == GROUP
     [help_reply] = await say(server, f"/help@{BOT_NAME}", **group)
     assert "/policy" in help_reply.text
@@ -251,12 +290,15 @@ async def test_group_concern_links_to_a_private_chat(server, bot):
         [link] = reply.buttons
         assert link == {"text": link["text"], "url": f"https://t.me/{BOT_NAME}?start={flow}"}
     [menu] = await say(server, "/start", **group)
-    [reply] = await press(server, menu, button(menu, "Raise a concern")["callback_data"],
-                          chat=GROUP)
+    [reply] = await press(
+        server, menu, button(menu, "Raise a concern")["callback_data"], chat=GROUP
+    )
     assert reply.buttons[0]["url"] == f"https://t.me/{BOT_NAME}?start=concern"
-    flow_steps = [buttons.encode(action, *["1"] * arity)
-                  for action, arity in buttons.ACTIONS.items()
-                  if action not in GROUP_BUTTONS | DEEP_LINKS]
+    flow_steps = [
+        buttons.encode(action, *["1"] * arity)
+        for action, arity in buttons.ACTIONS.items()
+        if action not in GROUP_BUTTONS | DEEP_LINKS
+    ]
     for step in flow_steps[:3]:  # e.g. a button from someone's case, forged in the group
         [reply] = await press(server, menu, step, chat=GROUP)
         assert reply.buttons[0]["url"] == f"https://t.me/{BOT_NAME}"
@@ -273,7 +315,10 @@ async def test_group_commands_reach_the_core_without_deep_link_payloads(server):
     texts = [incoming.text for _, incoming in engine.received]
     assert texts == ["/start", "can I post photos?", "/start concern"]
     assert [incoming.extra["chat_type"] for _, incoming in engine.received] == [
-        "group", "group", "private"]
+        "group",
+        "group",
+        "private",
+    ]
 
 
 # -- running: limits, failures, logs ----------------------------------------------------------
@@ -303,8 +348,9 @@ async def test_errors_are_logged_with_the_update_id_and_the_user_is_told(server,
         update = server.push_message(PARENT, "whatsapp rules?")
         [reply] = await server.wait_for_calls("sendMessage", 1)
     assert "went wrong" in reply.text
-    failed = [r for r in caplog.records if r.getMessage() == f"update {update['update_id']} "
-              "failed"]
+    failed = [
+        r for r in caplog.records if r.getMessage() == f"update {update['update_id']} failed"
+    ]
     assert failed
     assert failed[0].exc_info
 

@@ -44,8 +44,11 @@ def test_short_text_is_one_chunk():
 def test_long_text_splits_at_paragraphs():
     paragraphs = [f"{n} " + "x" * 1500 for n in range(6)]
     chunks = split_text("\n\n".join(paragraphs))
-    assert chunks == ["\n\n".join(paragraphs[0:2]), "\n\n".join(paragraphs[2:4]),
-                      "\n\n".join(paragraphs[4:6])]
+    assert chunks == [
+        "\n\n".join(paragraphs[0:2]),
+        "\n\n".join(paragraphs[2:4]),
+        "\n\n".join(paragraphs[4:6]),
+    ]
 
 
 def test_an_overlong_paragraph_splits_at_lines_then_words_then_anywhere():
@@ -57,8 +60,10 @@ def test_an_overlong_paragraph_splits_at_lines_then_words_then_anywhere():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from("ab 👍\n<&"), max_size=900), max_size=12),
-       st.integers(min_value=8, max_value=400))
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("ab 👍\n<&"), max_size=900), max_size=12),
+    st.integers(min_value=8, max_value=400),
+)
 def test_chunks_fit_and_keep_every_word(parts, limit):
     text = "\n\n".join(parts)
     chunks = split_text(text, limit)
@@ -76,22 +81,37 @@ def test_keyboard_one_button_a_row_but_pairs_short_ones_of_a_kind():
     )
     rows = keyboard(offered).inline_keyboard
     assert [[b.text for b in row] for row in rows] == [
-        ["Read section 6 in full"], ["Ask a person"], ["👍 Helpful", "👎 Not helpful"],
-        ["Continue in a private chat"]]
+        ["Read section 6 in full"],
+        ["Ask a person"],
+        ["👍 Helpful", "👎 Not helpful"],
+        ["Continue in a private chat"],
+    ]
     assert rows[-1][0].url == "https://t.me/bot?start=concern"
     assert rows[-1][0].callback_data is None
     assert keyboard(()) is None
 
 
 def test_section_page_keyboards_are_recognised():
-    page = keyboard((Button("◀ Previous part", buttons.encode("sec", "4", 1)),
-                     Button("Next part ▶", buttons.encode("sec", "4", 3)),
-                     Button("Ask a question", buttons.encode("ask")),
-                     Button("All sections", buttons.encode("policy"))))
-    answer = keyboard((Button("Read section 4 in full", buttons.encode("sec", "4", 1)),
-                       Button("👍 Helpful", buttons.encode("fb", 7, "up"))))
-    index = keyboard((Button("3 Official", buttons.encode("sec", "3", 1)),
-                      Button("4 Staff", buttons.encode("sec", "4", 1))))
+    page = keyboard(
+        (
+            Button("◀ Previous part", buttons.encode("sec", "4", 1)),
+            Button("Next part ▶", buttons.encode("sec", "4", 3)),
+            Button("Ask a question", buttons.encode("ask")),
+            Button("All sections", buttons.encode("policy")),
+        )
+    )
+    answer = keyboard(
+        (
+            Button("Read section 4 in full", buttons.encode("sec", "4", 1)),
+            Button("👍 Helpful", buttons.encode("fb", 7, "up")),
+        )
+    )
+    index = keyboard(
+        (
+            Button("3 Official", buttons.encode("sec", "3", 1)),
+            Button("4 Staff", buttons.encode("sec", "4", 1)),
+        )
+    )
     assert is_section_page(page, "4")
     assert not is_section_page(page, "3")
     assert not is_section_page(answer, "4")
@@ -99,14 +119,17 @@ def test_section_page_keyboards_are_recognised():
     assert not is_section_page(None, "4")
 
 
-@pytest.mark.parametrize(("token", "says"), [
-    (None, "not set"),
-    ("   ", "not set"),
-    ("123456 no:colon secret", "does not look like a bot token"),
-    ("123456:has spaces in it", "does not look like a bot token"),
-    ("abc:" + "x" * 35, "does not look like a bot token"),
-    ("123456789:" + "x" * 30 + "/..", "does not look like a bot token"),
-])
+@pytest.mark.parametrize(
+    ("token", "says"),
+    [
+        (None, "not set"),
+        ("   ", "not set"),
+        ("123456 no:colon secret", "does not look like a bot token"),
+        ("123456:has spaces in it", "does not look like a bot token"),
+        ("abc:" + "x" * 35, "does not look like a bot token"),
+        ("123456789:" + "x" * 30 + "/..", "does not look like a bot token"),
+    ],
+)
 def test_bad_tokens_are_one_line_errors_that_do_not_repeat_the_token(token, says):
     with pytest.raises(TelegramConfigError, match=says) as caught:
         check_token(token)
@@ -121,8 +144,10 @@ def test_good_token_passes():
 
 
 def test_api_urls_follow_the_local_bot_api_server_layout():
-    assert api_urls("http://127.0.0.1:8081/") == ("http://127.0.0.1:8081/bot",
-                                                  "http://127.0.0.1:8081/file/bot")
+    assert api_urls("http://127.0.0.1:8081/") == (
+        "http://127.0.0.1:8081/bot",
+        "http://127.0.0.1:8081/file/bot",
+    )
     with pytest.raises(TelegramConfigError, match="TELEGRAM_API_BASE_URL"):
         api_urls("127.0.0.1:8081")
 
@@ -142,9 +167,15 @@ def test_redactor_cleans_message_arguments_and_tracebacks():
     try:
         raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/getMe failed")
     except RuntimeError as error:
-        record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "HTTP Request: %s %s",
-                                   ("POST", f"https://x/bot{TOKEN}/getMe"),
-                                   (type(error), error, error.__traceback__))
+        record = logging.LogRecord(
+            "httpx",
+            logging.INFO,
+            __file__,
+            1,
+            "HTTP Request: %s %s",
+            ("POST", f"https://x/bot{TOKEN}/getMe"),
+            (type(error), error, error.__traceback__),
+        )
     redactor.filter(record)
     formatted = logging.Formatter().format(record)
     assert TOKEN not in formatted
