@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint run eval bench soak clean
+.PHONY: chat test lint run web browser-test eval bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ chat: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/policybot run
+
+# The staff web console on http://127.0.0.1:8080 (POLICYBOT_WEB_URL for sign-in links).
+web: $(STAMP)
+	$(BIN)/policybot web
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
