@@ -25,6 +25,13 @@ run: $(STAMP)
 web: $(STAMP)
 	$(BIN)/policybot web
 
+# On demand, not part of `make test`: the console in headless Chromium (Debian's `chromium`
+# package; Playwright's own browser download is not used); screenshots go to docs/.
+browser-test: $(STAMP)
+	@test -x /usr/bin/chromium || { echo "needs /usr/bin/chromium: apt-get install chromium"; exit 1; }
+	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
+	$(BIN)/python -m pytest -q tests/browser_console.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
