@@ -500,7 +500,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("console error on %s", request.url.path, exc_info=exc)
-    return HTMLResponse(render_page("error_plain"), status_code=500)
+    return HTMLResponse(render_page("error_plain"), status_code=500, headers=SECURITY_HEADERS)
 
 
 class SecurityHeaders:

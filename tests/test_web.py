@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from starlette.testclient import TestClient
 
 from bot.cli import main
 from bot.settings import Settings
@@ -409,6 +410,22 @@ def test_files_only_for_those_who_may_see_the_case(app, engine, chat):
     assert dsl.get(f"/cases/{REF}/files/99999").status_code == 404
 
 
+def test_an_unexpected_error_is_a_plain_page_without_a_traceback(app, engine, monkeypatch):
+    client = staff(app, engine, "headteacher")
+
+    def broken(db):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("bot.web.all_cases", broken)
+    client = TestClient(app, raise_server_exceptions=False, cookies=client.cookies)
+    response = client.get("/cases")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert "disk on fire" not in response.text
+    assert "Traceback" not in response.text
+    assert response.headers["x-frame-options"] == "DENY"
+
+
 def test_security_headers_on_every_page(app, engine):
     client = staff(app, engine, "headteacher")
     for path in ("/signin", "/cases", "/report", "/nope"):
@@ -453,13 +470,17 @@ def test_export_csv_since_a_date(app, engine, chat):
 QUESTION = "who keeps the bhps feed going"
 
 
-def test_an_accepted_phrasing_teaches_the_running_bot(app, engine, db, knowledge, chat):
+def test_an_accepted_phrasing_teaches_the_running_bot(app, engine, db, knowledge, chat, tmp_path):
     chat.send(QUESTION)
     assert not engine.knowledge.matcher.match(QUESTION).answered
+    # `policybot run` in another process: its own connection to the same file
+    bot = Chat(Engine(knowledge, open_database(tmp_path / "policybot.db")), chat.person)
+    bot.send(QUESTION)
+    assert "account" not in bot.text.lower()
     log_question(db, "Who keeps the BHPS feed going?", "decline", None, 0.0)
     head = staff(app, engine, "headteacher")
     page = head.get("/gaps").text
-    assert f"2 × “{QUESTION}”" in page
+    assert f"3 × “{QUESTION}”" in page
     response = head.post(
         "/gaps",
         data={
@@ -473,9 +494,11 @@ def test_an_accepted_phrasing_teaches_the_running_bot(app, engine, db, knowledge
     assert response.status_code == 303
     assert QUESTION not in head.get("/gaps").text.split("Accepted so far")[0]
     match = engine.knowledge.matcher.match(QUESTION)  # no restart
+    entry = next(e for e in knowledge.curated.entries if e.id == "account-access")
+    bot.send(QUESTION)
+    assert entry.answer in bot.text
     assert match.answered
     assert match.entry.id == "account-access"
-    entry = next(e for e in knowledge.curated.entries if e.id == "account-access")
     assert match.entry.answer == entry.answer  # the answer itself is unchanged
     assert ("headteacher", "gap-phrasing", "account-access") in {
         (r["actor_role"], r["action"], r["detail"]) for r in db.query("SELECT * FROM audit")
