@@ -66,7 +66,9 @@ class Decision:
 
 
 def _checked(turn: Turn, decision: Decision) -> tuple[Gap, str | None, str | None, str]:
-    gap = next((g for g in open_gaps(turn.db) if g.example == decision.example), None)
+    # compared with spaces collapsed: a browser sends a hidden field's line breaks as CRLF
+    asked = " ".join(decision.example.split())
+    gap = next((g for g in open_gaps(turn.db) if " ".join(g.example.split()) == asked), None)
     if gap is None:
         raise GapDecisionError("That question is no longer waiting for a decision.")
     text = " ".join((decision.phrasing or decision.example).split())

@@ -574,6 +574,25 @@ def test_gap_decisions_that_cannot_be_taken_get_a_clear_page(app, engine, db):
     assert db["gap_decisions"].count == 0
 
 
+def test_gap_questions_are_escaped_and_a_multiline_one_can_be_decided(app, engine, db):
+    question = '<script>alert("x")</script>\nuniform shop?'
+    log_question(db, question, "decline", None, 0.0)
+    head = staff(app, engine, "headteacher")
+    page = head.get("/gaps").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+    response = head.post(
+        "/gaps",
+        data={
+            "csrf_token": csrf_of(head, "/gaps"),
+            "example": question.replace("\n", "\r\n"),  # as a browser sends it
+            "decision": "dismissed",
+        },
+    )
+    assert response.status_code == 303
+    assert "No open gaps" in head.get("/gaps").text
+
+
 def test_gaps_export_cli(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("POLICYBOT_DB", str(tmp_path / "web.db"))
     assert main(["gaps", "export"]) == 0
