@@ -57,7 +57,7 @@ from telegram.ext import (
 from bot.settings import Settings
 from bot.telegram_render import is_section_page, keyboard, split_text, to_html
 from handlers import buttons
-from handlers.engine import Engine
+from handlers.engine import GROUP_BUTTONS, GROUP_COMMANDS, Engine
 from handlers.reminders import casework_tick
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
@@ -72,11 +72,8 @@ logger = logging.getLogger(__name__)
 TOKEN_FORMAT = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
-# What a group may use: asking about the policy. Every other command or button (concerns,
-# reports, cases, any flow's steps) shows or collects personal data, so in a group it gets a
-# link to a private chat instead; these three get a deep link straight into their flow.
-GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
-GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb"})
+# In a group, what the core does not allow there (handlers.engine.GROUP_COMMANDS and
+# GROUP_BUTTONS) gets a link to a private chat; these three a deep link into their flow.
 DEEP_LINKS = frozenset({"concern", "report", "mycases"})
 # How often the outbox is drained, and the longest wait between retries of one notification.
 OUTBOX_INTERVAL_SECONDS = 3.0
