@@ -18,8 +18,8 @@ from handlers.turn import Turn
 from knowledge.safeguarding import suggests_child_at_risk
 from knowledge.school import Knowledge
 from storage.conversations import Conversation, load_conversation
-from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
+from storage.staff import configure_office_chat
 
 MEDIA_NAMES = {
     "photo": "photos",
@@ -54,7 +54,7 @@ class Engine:
         self.db = db
         self.clock = clock  # tests pass a fixed one; due dates count from it
         office_chat = knowledge.school.casework.office_chat_id
-        set_role_chat(db, OFFICE, None if office_chat is None else f"tg:{office_chat}", clock())
+        configure_office_chat(db, None if office_chat is None else f"tg:{office_chat}", clock())
 
     # -- entry point ------------------------------------------------------------------------
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from storage.clock import iso
-from storage.people import remember_person, set_role_chat
+from storage.people import OFFICE, remember_person, set_role_chat
 
 PARENT = "parent"
 
@@ -65,6 +65,16 @@ def staff_role(db: Database, person_id: str) -> str | None:
         db.query("SELECT role FROM people WHERE id = ? AND role != ?", [person_id, PARENT]), None
     )
     return row["role"] if row else None
+
+
+def configure_office_chat(db: Database, chat_id: str | None, now: datetime) -> None:
+    """The office fallback's chat as configured (None: none configured). Someone who
+    registered for the office by invitation keeps it: a restart without the setting must
+    not silently stop every notification that waits for the office."""
+    with db.atomic():
+        registered = db["people"].count_where("role = ?", [OFFICE])
+        if not registered:
+            set_role_chat(db, OFFICE, chat_id, now)
 
 
 def staff_members(db: Database) -> list[StaffMember]:
