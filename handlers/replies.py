@@ -24,8 +24,13 @@ class Person:
     """Who is talking, as the core sees them: a transport-prefixed id and a role."""
 
     id: str  # e.g. "tg:12345" or "local:parent"
-    role: str = "parent"
+    role: str = "parent"  # the first role they hold
     name: str | None = None
+    also: tuple[str, ...] = ()  # further staff roles (a headteacher who is also the DSL)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role, *self.also)
 
 
 @dataclass(frozen=True)

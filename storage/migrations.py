@@ -236,3 +236,21 @@ def m005_received_updates(db: Database) -> None:
         pk="update_id",
         not_null={"payload", "received_at"},
     )
+
+
+@migrations()
+def m006_staff_roles(db: Database) -> None:
+    # The staff registry, one row per role a person holds: a headteacher who is also the
+    # designated safeguarding lead registers twice and keeps both. people.role now only
+    # records the first role held (or "parent").
+    db["staff_roles"].create(
+        {"person_id": str, "role": str, "name": str, "since": str},
+        pk=("person_id", "role"),
+        foreign_keys=[("person_id", "people", "id")],
+        not_null={"since"},
+    )
+    db["staff_roles"].create_index(["role"])
+    db.execute(
+        "INSERT INTO staff_roles (person_id, role, name, since) "
+        "SELECT id, role, display_name, first_seen FROM people WHERE role != 'parent'"
+    )

@@ -20,7 +20,10 @@ REF = "BH-2026-0001"
 
 
 def parent_notices(db) -> list[str]:
-    return [row["text"] for row in db.query("SELECT text FROM outbox WHERE recipient_person")]
+    return [
+        row["text"]
+        for row in db.query("SELECT text FROM outbox WHERE recipient_person IS NOT NULL")
+    ]
 
 
 def at_the_summary(chat) -> None:
