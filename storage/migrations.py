@@ -254,3 +254,13 @@ def m006_staff_roles(db: Database) -> None:
         "INSERT INTO staff_roles (person_id, role, name, since) "
         "SELECT id, role, display_name, first_seen FROM people WHERE role != 'parent'"
     )
+
+
+@migrations()
+def m007_references_ignore_case(db: Database) -> None:
+    # References are looked up however they are typed ("bh-2026-0042"): indexes that
+    # compare without case, so those lookups stay indexed.
+    db.execute(
+        "CREATE INDEX idx_submissions_reference_nocase ON submissions (reference COLLATE NOCASE)"
+    )
+    db.execute("CREATE INDEX idx_audit_reference_nocase ON audit (reference COLLATE NOCASE)")
