@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.telegram import ALLOWED_UPDATES, ChatRateLimit, build_application
+from bot.flood_limit import ChatRateLimit
+from bot.telegram_app import ALLOWED_UPDATES, build_application
 from tests.fake_bot_api import Call, FakeBotApi
 
 TOKEN = "123456789:AAE_test-token-abcdefghijklmnopqrstuvwxyz"

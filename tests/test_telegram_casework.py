@@ -169,7 +169,7 @@ async def test_updates_received_but_not_handled_before_a_crash_are_handled_after
     """The updater confirms a batch before handling it: a crash then must not lose it."""
     from telegram import Update
 
-    from bot.telegram import build_application
+    from bot.telegram_app import build_application
     from storage.db import open_database
 
     path = tmp_path / "crash.db"
