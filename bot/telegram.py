@@ -113,7 +113,6 @@ class TelegramAdapter:
         )
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
         application.add_handler(CallbackQueryHandler(self.on_button))
-        application.add_error_handler(self.on_error)
 
     # -- updates ------------------------------------------------------------------------------
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,17 +185,12 @@ class TelegramAdapter:
         for reply in replies:
             await self._reply(bot, chat.id, reply)
 
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        update_id = update.update_id if isinstance(update, Update) else None
-        logger.error("update %s failed", update_id, exc_info=context.error)
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
+    async def apologise(self, update: Update, bot: Bot) -> None:
+        """Tell the sender their update could not be handled, and how to reach the school."""
+        if update.effective_chat is None:
             return
-        try:
-            text = render("something_went_wrong", contact=self.engine.knowledge.school.contact)
-            await self._reply(context.bot, chat.id, Reply(text))
-        except Exception:  # the error handler itself must never raise
-            logger.warning("could not tell chat of update %s about the error", update_id)
+        text = render("something_went_wrong", contact=self.engine.knowledge.school.contact)
+        await self._reply(bot, update.effective_chat.id, Reply(text))
 
     # -- helpers ------------------------------------------------------------------------------
     @staticmethod

@@ -24,6 +24,7 @@ from bot.outbox_delivery import OutboxDelivery  # noqa: E402
 from bot.redaction import REDACTOR, install_token_redaction  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram import TelegramAdapter  # noqa: E402
+from bot.update_processor import MAX_IN_FLIGHT, ChatOrderedUpdateProcessor  # noqa: E402
 from bot.update_queue import DurableUpdateQueue, UpdateLedger  # noqa: E402
 from handlers.engine import Engine  # noqa: E402
 from handlers.templates import render  # noqa: E402
@@ -85,14 +86,16 @@ def build_application(
     rate_limit: ChatRateLimit | None = None,
     download_attachments: bool = False,
     telegram_limits: bool = True,
+    max_in_flight: int = MAX_IN_FLIGHT,
 ) -> Application:
     """The Application `policybot run` runs: the same one the end-to-end tests drive.
     `telegram_limits=False` drops PTB's AIORateLimiter (Telegram's own 30 messages a second)
-    so a benchmark can measure what the bot itself can handle."""
+    so a benchmark can measure what the bot itself can handle; `max_in_flight=1` handles one
+    update at a time (the benchmark's baseline)."""
     token = check_token(token)
     install_token_redaction(token)
     adapter = TelegramAdapter(engine, rate_limit, download_attachments)
-    ledger = UpdateLedger(engine)
+    ledger = UpdateLedger(engine, adapter.apologise)
 
     async def post_init(application: Application) -> None:
         bot = application.bot
@@ -114,6 +117,7 @@ def build_application(
         )
         .post_init(post_init)
         .update_queue(DurableUpdateQueue(engine))
+        .concurrent_updates(ChatOrderedUpdateProcessor(max_in_flight))
     )
     if telegram_limits:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))

@@ -236,3 +236,12 @@ def m005_received_updates(db: Database) -> None:
         pk="update_id",
         not_null={"payload", "received_at"},
     )
+
+
+@migrations()
+def m040_update_attempts(db: Database) -> None:
+    # An update whose handling failed stays unhandled and is tried again, a bounded number of
+    # times (a crash while it was in hand counts): then it is given up, kept a while for a
+    # person to look at, and never replayed.
+    db["received_updates"].add_column("attempts", int, not_null_default=0)
+    db["received_updates"].add_column("failed_at", str)
