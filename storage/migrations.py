@@ -264,3 +264,12 @@ def m007_references_ignore_case(db: Database) -> None:
         "CREATE INDEX idx_submissions_reference_nocase ON submissions (reference COLLATE NOCASE)"
     )
     db.execute("CREATE INDEX idx_audit_reference_nocase ON audit (reference COLLATE NOCASE)")
+
+
+@migrations()
+def m040_update_attempts(db: Database) -> None:
+    # An update whose handling failed stays unhandled and is tried again, a bounded number of
+    # times (a crash while it was in hand counts): then it is given up, kept a while for a
+    # person to look at, and never replayed.
+    db["received_updates"].add_column("attempts", int, not_null_default=0)
+    db["received_updates"].add_column("failed_at", str)
