@@ -14,6 +14,7 @@ import hmac
 import io
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -28,7 +29,7 @@ from starlette.routing import Route
 
 from bot.web_charts import bar_chart, monthly_chart
 from handlers import gap_review, inbox, review, staff
-from handlers.access import MANAGE_STAFF, OFFICE, SEE_FIGURES, SEE_GAPS, audit, may_handle
+from handlers.access import MANAGE_STAFF, OFFICE, SEE_FIGURES, SEE_GAPS, audit, handling_role
 from handlers.figures import acknowledge_times, per_month, periods
 from handlers.gap_review import Decision, GapDecisionError, LiveKnowledge
 from handlers.routing import next_up
@@ -102,9 +103,11 @@ class Console:
         """A page only some roles may open: audited, and a 403 page for the others."""
         who = who or self.signed_in(request)
         turn = self.turn(who)
-        allowed = turn.person.role in roles
-        audit(turn, action, None, allowed)
-        if not allowed:
+        role = next((held for held in who.person.roles if held in roles), None)
+        if role is not None:  # someone with several roles opens it as the one that may
+            turn = replace(turn, person=replace(turn.person, role=role, also=()))
+        audit(turn, action, None, role is not None)
+        if role is None:
             raise HTTPException(403, "This page isn't available to your role.")
         return who, turn
 
@@ -130,18 +133,17 @@ class Console:
     def page(
         self, request: Request, name: str, who: SignedIn | None, **context: Any
     ) -> HTMLResponse:
-        role = who.person.role if who else None
+        roles = set(who.person.roles) if who else set()
+        casework = self.knowledge.current().school.casework
         html = render_page(
             name,
             who=who,
             may={
-                "report": role in SEE_FIGURES,
-                "gaps": role in SEE_GAPS,
-                "staff": role in MANAGE_STAFF,
+                "report": not SEE_FIGURES.isdisjoint(roles),
+                "gaps": not SEE_GAPS.isdisjoint(roles),
+                "staff": not MANAGE_STAFF.isdisjoint(roles),
             },
-            holder=self.knowledge.current().school.casework.holder(who.person.role)
-            if who
-            else None,
+            holders=[casework.holder(role) for role in who.person.roles] if who else [],
             school=self.knowledge.current().school,
             path=request.url.path,
             **context,
@@ -220,9 +222,9 @@ async def case_list(request: Request) -> Response:
     who = console.signed_in(request)
     turn = console.turn(who)
     audit(turn, "list", None, True)
-    role, today = who.person.role, school_today(turn.now)
+    today, office_only = school_today(turn.now), who.person.roles == (OFFICE,)
     query = dict(request.query_params)
-    visible = [c for c in all_cases(turn.db) if role == OFFICE or may_handle(role, c)]
+    visible = [c for c in all_cases(turn.db) if office_only or handling_role(who.person, c)]
     rows = sorted(
         _filtered(visible, query, today),
         key=lambda c: (
@@ -237,7 +239,7 @@ async def case_list(request: Request) -> Response:
         who,
         rows=rows,
         overdue={c.reference for c in rows if review.is_overdue(c, today)},
-        reference_only=role == OFFICE,
+        reference_only=office_only,
         query=query,
         statuses=STATUSES,
         kinds=KINDS,
@@ -245,7 +247,8 @@ async def case_list(request: Request) -> Response:
     )
 
 
-def _case_or_404(turn: Turn, action: str, reference: str) -> Case:
+def _case_or_404(turn: Turn, action: str, reference: str) -> tuple[Turn, Case]:
+    """The case and the turn in the role that handles it; a 404 for anyone else."""
     try:
         return inbox.guard(turn, action, reference, acting=False)
     except inbox.Refused as error:
@@ -257,14 +260,14 @@ def _case_or_404(turn: Turn, action: str, reference: str) -> Case:
 async def case_page(request: Request) -> Response:
     console: Console = request.app.state.console
     who = console.signed_in(request)
-    turn = console.turn(who)
-    case = _case_or_404(turn, "view", request.path_params["reference"])
+    turn, case = _case_or_404(console.turn(who), "view", request.path_params["reference"])
     return console.page(
         request,
         "case",
         who,
         case=case,
         casework=turn.casework,
+        acting_as=turn.casework.holder(turn.person.role),
         overdue=review.is_overdue(case, school_today(turn.now)),
         timeline=timeline_of(turn.db, case.id),
         audit_trail=audit_of(turn.db, case.reference),
@@ -279,8 +282,9 @@ async def case_page(request: Request) -> Response:
 async def case_file(request: Request) -> Response:
     """A file sent with the case, for those who may see the case only."""
     console: Console = request.app.state.console
-    turn = console.turn(console.signed_in(request))
-    case = _case_or_404(turn, "file", request.path_params["reference"])
+    turn, case = _case_or_404(
+        console.turn(console.signed_in(request)), "file", request.path_params["reference"]
+    )
     stored = next(
         (f for f in files_of(turn.db, case.id) if f.id == request.path_params["file_id"]), None
     )
@@ -315,7 +319,7 @@ async def case_action(request: Request) -> Response:
         else:
             getattr(inbox, action)(turn, reference, _text(fields, "text"))
     except inbox.Refused as error:
-        if error.polite and before is not None and may_handle(who.person.role, before):
+        if error.polite and before is not None and handling_role(who.person, before):
             raise HTTPException(409, error.polite) from error
         raise HTTPException(
             404, "There is no case with that reference that you can see."

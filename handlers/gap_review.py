@@ -6,7 +6,7 @@ LiveKnowledge) and can be written back into answers.toml. No answer's text ever 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -96,9 +96,11 @@ def _checked(turn: Turn, decision: Decision) -> tuple[Gap, str | None, str | Non
 def decide(turn: Turn, decision: Decision) -> None:
     """Record a person's decision on a gap (headteacher and office), audited; raises
     PermissionError for other roles and GapDecisionError for a decision that cannot be."""
-    if turn.person.role not in SEE_GAPS:
+    role = next((held for held in turn.person.roles if held in SEE_GAPS), None)
+    if role is None:
         audit(turn, f"gap-{decision.decision}"[:32], None, False)
         raise PermissionError(f"{turn.person.role} may not decide gaps")
+    turn = replace(turn, person=replace(turn.person, role=role, also=()))
     gap, target, pointer, text = _checked(turn, decision)
     record_gap_decision(
         turn.db,

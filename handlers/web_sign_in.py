@@ -16,10 +16,11 @@ from sqlite_utils import Database
 
 from handlers.access import audit, is_staff
 from handlers.replies import Person, Reply
+from handlers.staff import identify
 from handlers.templates import render
 from handlers.turn import Turn
 from storage.audit import record_audit
-from storage.staff import holder_of, staff_role
+from storage.staff import holder_of
 from storage.web_sign_in import (
     create_sign_in_link,
     end_session,
@@ -75,8 +76,9 @@ def command(turn: Turn) -> list[Reply]:
 
 
 def _person(db: Database, person_id: str) -> Person | None:
-    role = staff_role(db, person_id)
-    return Person(id=person_id, role=role) if role else None
+    """The person with their staff roles from the registry; None if they hold none now."""
+    person = identify(db, Person(id=person_id))
+    return person if is_staff(person.role) else None
 
 
 def sign_in(db: Database, token: str, now: datetime) -> tuple[str, SignedIn] | None:

@@ -22,7 +22,7 @@ from storage.audit import audit_of
 from storage.cases import case_by_reference
 from storage.db import open_database
 from storage.questions import log_question, record_feedback
-from storage.staff import staff_role
+from storage.staff import staff_roles
 from tests.conftest import NOW, Chat
 from tests.journeys import raise_concern, report_incident, screenshot
 from tests.staffing import register
@@ -181,7 +181,7 @@ def test_revoked_staff_are_signed_out_at_once(app, engine, db):
         data={"csrf_token": csrf_of(head, "/staff"), "person": "test:class_teacher:Year 3"},
     )
     assert response.status_code == 200
-    assert staff_role(db, "test:class_teacher:Year 3") is None
+    assert staff_roles(db, "test:class_teacher:Year 3") == []
     assert client.get("/cases").headers["location"] == "/signin"
 
 
@@ -267,6 +267,23 @@ def test_forged_references_get_a_clear_404(app, engine, chat, reference):
     assert "<script>" not in response.text
     response = client.post(f"/cases/{reference}/acknowledge", data={"csrf_token": csrf_of(client)})
     assert response.status_code == 404
+
+
+def test_someone_with_two_roles_uses_each(app, engine, db, chat, other_parent):
+    register(engine, "dsl", person_id="test:head-and-dsl")
+    register(engine, "headteacher", person_id="test:head-and-dsl")
+    raise_concern(chat, about="The headteacher", class_name=None)  # about them: never shown
+    report_incident(other_parent)  # to the headteacher and the DSL
+    client = client_for(app, "test:head-and-dsl")
+    page = client.get("/cases").text
+    assert "BH-2026-0002" in page
+    assert "BH-2026-0001" not in page
+    assert "Designated Safeguarding Lead" in page
+    assert "Headteacher" in page
+    assert client.get("/cases/BH-2026-0001").status_code == 404
+    assert client.get("/staff").status_code == 200
+    opened = next(db.query("SELECT actor_role FROM audit WHERE action = 'staff'"))
+    assert opened["actor_role"] == "headteacher"
 
 
 def test_headteacher_never_sees_a_case_about_themselves(app, engine, chat):
@@ -618,7 +635,7 @@ def test_invite_shows_link_and_qr_and_lists_pending_then_registered(app, engine,
     assert "Year 5 class teacher" in head.get("/staff").text.split("Invited, not yet")[1]
     teacher = Chat(engine, Person(id="test:new-teacher"))
     teacher.send(f"/start {code}")
-    assert staff_role(db, "test:new-teacher") == "class_teacher:Year 5"
+    assert staff_roles(db, "test:new-teacher") == ["class_teacher:Year 5"]
     page = head.get("/staff").text
     assert "test:new-teacher" in page.split("Invited, not yet")[0]
     assert ("headteacher", "staff-invite") in {
