@@ -39,4 +39,5 @@ assert not rows[1]["answered"], rows[1]
 printf '/start\n/help\n' | "$bot" chat >"$work/chat.txt"
 grep "\[1\]" "$work/chat.txt" >/dev/null
 "$bot" doctor
-echo "check_install: wheel installs without extras; ask, ask --json -, chat and doctor work"
+"$work/venv/bin/python" -c "import bot.web"  # the console's dependencies are declared
+echo "check_install: wheel installs without extras; ask, ask --json -, chat, doctor and the console import"
