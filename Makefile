@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint run web browser-test eval bench soak clean
+.PHONY: chat test lint install-check run web browser-test eval bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The wheel, installed without extras into a fresh venv, runs from outside the source tree.
+install-check: $(STAMP)
+	PYTHON=$(PYTHON) scripts/check_install.sh
+
+test: lint install-check
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)

@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from importlib import metadata
 from pathlib import Path
 
 from bot.maintenance import add_commands as add_maintenance_commands
@@ -267,11 +268,20 @@ def cmd_web_link(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _installed_version() -> str:
+    """The version pip installed, so a school's IT person can say what they run."""
+    try:
+        return metadata.version("policybot")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policybot",
         description="Answers questions from a school's policies and routes concerns.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = commands.add_parser("ask", help="answer one question, or one per stdin line with '-'")
