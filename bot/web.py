@@ -50,6 +50,7 @@ COOKIE = "policybot_session"
 MAX_BODY = 64 * 1024  # a form is a few short fields; anything bigger is refused whole
 MAX_TEXT = 4000  # a reply, note or outcome
 MAX_NAME = 100
+PAGE_ROWS = 100  # cases per page of /cases
 ACTIONS = ("acknowledge", "reply", "note", "escalate", "resolve")
 # the actions that carry a text, and the form field it comes in
 WRITTEN = {
@@ -236,11 +237,18 @@ async def case_list(request: Request) -> Response:
             c.id,
         ),
     )
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = min(max(int(query["page"]) if query.get("page", "").isdigit() else 1, 1), pages)
+    rows, total = rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS], len(rows)
     return console.page(
         request,
         "cases",
         who,
         rows=rows,
+        total=total,
+        current=page,
+        pages=pages,
+        others={k: v for k, v in query.items() if k != "page"},
         overdue={c.reference for c in rows if review.is_overdue(c, today)},
         reference_only=office_only,
         query=query,

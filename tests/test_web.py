@@ -246,6 +246,21 @@ def test_cases_filters(app, engine, chat, other_parent, clock):
     assert "BH-2026-0002" not in head.get("/cases?status=closed").text
 
 
+def test_cases_come_a_page_at_a_time(app, engine, monkeypatch, chat, other_parent):
+    monkeypatch.setattr("bot.web.PAGE_ROWS", 1)
+    raise_concern(chat)
+    raise_concern(other_parent)
+    teacher = staff(app, engine, "class_teacher:Year 3")
+    first = teacher.get("/cases?kind=concern").text
+    assert "Page 1 of 2 (2 cases)" in first
+    assert 'href="/cases?kind=concern&amp;page=2"' in first
+    second = teacher.get("/cases?kind=concern&page=2").text
+    assert "BH-2026-0001" in first + second
+    assert "BH-2026-0002" in first + second
+    assert ("BH-2026-0001" in first) != ("BH-2026-0001" in second)
+    assert "Page 2 of 2" in teacher.get("/cases?kind=concern&page=99").text
+
+
 def test_a_case_the_role_may_not_see_is_a_404_and_audited(app, engine, db, chat):
     raise_concern(chat)
     for role in ("class_teacher:Year 4", "office", "dsl"):
