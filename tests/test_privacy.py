@@ -249,3 +249,20 @@ def test_console_saves_a_file_owner_only_and_prints_where(engine, tmp_path):
     saved = next(tmp_path.glob("my-data-*.json"))
     assert str(saved) in out.getvalue()
     assert saved.stat().st_mode & 0o777 == 0o600
+
+
+def test_forgetme_never_links_an_anonymous_case_to_the_person(chat, db):
+    named = closed(db, chat)
+    anonymous = closed(db, chat, details="Someone is posting photos.", anonymous=True)
+    report_incident(chat, anonymous=True)  # still open: held, and still anonymous
+    anonymous_open = cases_of(db, chat.person.id)[0].reference
+    chat.send("/forgetme")
+    chat.press("Yes, delete my data")
+    (audit,) = db["audit"].rows_where("action = 'erasure_request'")
+    notices = [row["text"] for row in db["outbox"].rows_where("recipient_role = 'office'")]
+    for told in (audit["detail"], *notices):
+        assert named in told
+        assert anonymous not in told
+        assert anonymous_open not in told
+    assert case_by_reference(db, anonymous).person_id == ERASED  # erased all the same
+    assert case_by_reference(db, anonymous_open).person_id == chat.person.id  # held
