@@ -15,6 +15,7 @@ from typing import Any
 from handlers import buttons
 from handlers.access import OFFICE, audit, handling_role, is_staff, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
+from handlers.deadlines import is_overdue, next_deadline
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
 from handlers.schooldays import school_today
@@ -61,12 +62,8 @@ class Row:
 
 
 def _row(turn: Turn, case: Case) -> Row:
-    what, due = (
-        ("acknowledge", case.acknowledge_by)
-        if case.status == "open"
-        else ("respond", case.respond_by)
-    )
-    return Row(case, what, due or "", bool(due) and due < school_today(turn.now).isoformat())
+    what, due = next_deadline(case) or ("respond", case.respond_by or "")
+    return Row(case, what, due, is_overdue(case, school_today(turn.now)))
 
 
 def _guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
