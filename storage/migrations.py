@@ -264,3 +264,11 @@ def m007_references_ignore_case(db: Database) -> None:
         "CREATE INDEX idx_submissions_reference_nocase ON submissions (reference COLLATE NOCASE)"
     )
     db.execute("CREATE INDEX idx_audit_reference_nocase ON audit (reference COLLATE NOCASE)")
+
+
+@migrations()
+def m008_feedback_tokens(db: Database) -> None:
+    # 👍/👎 buttons carry a random token for their own answer, not the question's row id,
+    # so a forged button cannot vote on another person's question.
+    db["questions"].add_column("feedback_token", str)
+    db["questions"].create_index(["feedback_token"], unique=True)

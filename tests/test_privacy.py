@@ -195,9 +195,9 @@ def test_retention_by_date_with_a_fixed_clock(knowledge, engine, chat, db):
     reference = closed(db, chat)
     pupil = closed(db, chat, involved="A pupil")
     raise_concern(chat)  # open: never touched
-    old, new = (log_question(db, text, "answer", "6", 0.9) for text in ("old", "new"))
-    db["questions"].update(old, {"asked_at": (NOW - timedelta(days=366)).isoformat()})
-    db["questions"].update(new, {"asked_at": NOW.isoformat()})
+    for text, asked in (("old", NOW - timedelta(days=366)), ("new", NOW)):
+        log_question(db, text, "answer", "6", 0.9)
+        db.execute("UPDATE questions SET asked_at = ? WHERE text = ?", [asked.isoformat(), text])
     assert apply_retention(db, knowledge, NOW) == {
         "questions_deleted": 1,
         "cases_anonymised": 0,
