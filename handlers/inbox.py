@@ -306,16 +306,18 @@ def on_press(turn: Turn, action: str, reference: str) -> list[Reply]:
 
 
 def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> list[Reply]:
-    """The typed reply, note or outcome: done, then back to the case."""
+    """The typed reply, note or outcome: written, and only then is the step over (if
+    writing fails, the step still waits for the text), then back to the case."""
     text = (incoming.text or "").strip()
     reference = conversation.draft["reference"]
     if not text:
         return [Reply(render("form_not_text", media=incoming.media), (CANCEL,))]
-    end_conversation(turn.db, turn.person.id)
     try:
-        return WRITERS[conversation.step](turn, reference, text)
+        replies = WRITERS[conversation.step](turn, reference, text)
     except Refused as error:
-        return refused(error)
+        replies = refused(error)
+    end_conversation(turn.db, turn.person.id)
+    return replies
 
 
 def resume(turn: Turn, conversation: Conversation) -> list[Reply]:
