@@ -13,6 +13,7 @@ from handlers.deadlines import is_overdue
 from storage.audit import AuditEntry
 from storage.cases import Case
 
+OPEN = ("open", "acknowledged", "responded")  # still being dealt with
 EXPORT_FIELDS = (
     "reference",
     "kind",
