@@ -36,9 +36,12 @@ def test_out_of_scope_declines_with_pointer_and_contact(chat, knowledge):
 
 
 def test_unsure_question_offers_closest_sections(chat, knowledge):
-    match = knowledge.matcher.match("staff")  # one broad word: several sections fit
+    # One broad word that several sections fit. ("staff" was the example until the entries
+    # gained 20-35 phrasings each: the lexical matcher's fixed threshold then answers it with
+    # four sections within 0.03 of each other, which the fitted decision of issue 13 settles.)
+    match = knowledge.matcher.match("guidelines")
     assert match.outcome == "clarify"
-    chat.send("staff")
+    chat.send("guidelines")
     assert "I'm not sure I've understood" in chat.text
     assert len(match.alternatives) >= 2
     for alt in match.alternatives:
