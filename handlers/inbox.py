@@ -69,7 +69,7 @@ def _row(turn: Turn, case: Case) -> Row:
     return Row(case, what, due or "", bool(due) and due < school_today(turn.now).isoformat())
 
 
-def _guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
+def guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
     """The case, if this person may do `action` to it, with the turn as the role they
     handle it in (someone holding two roles acts in the name of the one it was routed to);
     audited either way."""
@@ -149,7 +149,7 @@ def _timeline(turn: Turn, case: Case) -> list[dict[str, Any]]:
 
 
 def show(turn: Turn, reference: str, note: str | None = None) -> list[Reply]:
-    turn, case = _guard(turn, "view", reference, acting=False)
+    turn, case = guard(turn, "view", reference, acting=False)
     code = case.reference
     actions = []
     if case.status not in CLOSED:
@@ -201,27 +201,27 @@ def _done(
 
 
 def acknowledge(turn: Turn, reference: str) -> list[Reply]:
-    turn, case = _guard(turn, "ack", reference)
+    turn, case = guard(turn, "ack", reference)
     notices = _parent_notice(turn, case, "ack")
     acknowledge_case(turn.db, case, turn.person.role, notices, turn.now)
     return _done(turn, case, "ack", bool(notices))
 
 
 def reply(turn: Turn, reference: str, text: str) -> list[Reply]:
-    turn, case = _guard(turn, "reply", reference)
+    turn, case = guard(turn, "reply", reference)
     notices = _parent_notice(turn, case, "reply", text)
     record_staff_response(turn.db, case, turn.person.role, text, notices, turn.now)
     return _done(turn, case, "reply", bool(notices))
 
 
 def note(turn: Turn, reference: str, text: str) -> list[Reply]:
-    turn, case = _guard(turn, "note", reference)
+    turn, case = guard(turn, "note", reference)
     add_case_message(turn.db, case, text, [], turn.now, actor=turn.person.role, event="note")
     return _done(turn, case, "note")
 
 
 def resolve(turn: Turn, reference: str, outcome: str) -> list[Reply]:
-    turn, case = _guard(turn, "resolve", reference)
+    turn, case = guard(turn, "resolve", reference)
     notices = _parent_notice(turn, case, "resolve", outcome)
     resolve_case(turn.db, case, turn.person.role, outcome, notices, turn.now)
     return _done(turn, case, "resolve", bool(notices))
@@ -229,7 +229,7 @@ def resolve(turn: Turn, reference: str, outcome: str) -> list[Reply]:
 
 def escalate(turn: Turn, reference: str) -> list[Reply]:
     """Pass the case up to the next person (never the one it is about); I keep sight of it."""
-    turn, case = _guard(turn, "escalate", reference)
+    turn, case = guard(turn, "escalate", reference)
     onward = next_up(case.assignee_role, case.about, turn.casework)
     if onward is None:
         return show(turn, reference, render("staff_cannot_escalate", case=case))
@@ -260,7 +260,7 @@ def escalate(turn: Turn, reference: str) -> list[Reply]:
 
 def start_writing(turn: Turn, reference: str, step: str) -> list[Reply]:
     """Reply, note or resolve: ask for the text, which the next message provides."""
-    turn, case = _guard(turn, f"{step}-start", reference)
+    turn, case = guard(turn, f"{step}-start", reference)
     save_conversation(
         turn.db,
         turn.person.id,
