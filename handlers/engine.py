@@ -214,11 +214,9 @@ class Engine:
             replies = flows.on_press(turn, current, press.action, press.args)
             return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
-            question_id, verdict = press.args
-            if (
-                question_id.isdigit()
-                and verdict in ("up", "down")
-                and record_feedback(self.db, int(question_id), helpful=verdict == "up")
+            token, verdict = press.args
+            if verdict in ("up", "down") and record_feedback(
+                self.db, token, helpful=verdict == "up"
             ):
                 return [Reply(render("feedback_thanks", helpful=verdict == "up"))]
             return [Reply(render("button_expired"), self._menu_buttons())]

@@ -15,6 +15,7 @@ from typing import Any
 from handlers import buttons
 from handlers.access import OFFICE, audit, handling_role, is_staff, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
+from handlers.deadlines import is_overdue, next_deadline
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
 from handlers.schooldays import school_today
@@ -61,12 +62,8 @@ class Row:
 
 
 def _row(turn: Turn, case: Case) -> Row:
-    what, due = (
-        ("acknowledge", case.acknowledge_by)
-        if case.status == "open"
-        else ("respond", case.respond_by)
-    )
-    return Row(case, what, due or "", bool(due) and due < school_today(turn.now).isoformat())
+    what, due = next_deadline(case) or ("respond", case.respond_by or "")
+    return Row(case, what, due, is_overdue(case, school_today(turn.now)))
 
 
 def guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
@@ -309,16 +306,18 @@ def on_press(turn: Turn, action: str, reference: str) -> list[Reply]:
 
 
 def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> list[Reply]:
-    """The typed reply, note or outcome: done, then back to the case."""
+    """The typed reply, note or outcome: written, and only then is the step over (if
+    writing fails, the step still waits for the text), then back to the case."""
     text = (incoming.text or "").strip()
     reference = conversation.draft["reference"]
     if not text:
         return [Reply(render("form_not_text", media=incoming.media), (CANCEL,))]
-    end_conversation(turn.db, turn.person.id)
     try:
-        return WRITERS[conversation.step](turn, reference, text)
+        replies = WRITERS[conversation.step](turn, reference, text)
     except Refused as error:
-        return refused(error)
+        replies = refused(error)
+    end_conversation(turn.db, turn.person.id)
+    return replies
 
 
 def resume(turn: Turn, conversation: Conversation) -> list[Reply]:

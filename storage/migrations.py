@@ -335,3 +335,11 @@ def m051_gap_decisions(db: Database) -> None:
         foreign_keys=[("decision_id", "gap_decisions", "id")],
         not_null={"decision_id"},
     )
+
+
+@migrations()
+def m008_feedback_tokens(db: Database) -> None:
+    # 👍/👎 buttons carry a random token for their own answer, not the question's row id,
+    # so a forged button cannot vote on another person's question.
+    db["questions"].add_column("feedback_token", str)
+    db["questions"].create_index(["feedback_token"], unique=True)

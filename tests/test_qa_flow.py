@@ -70,6 +70,18 @@ def test_feedback_is_stored_against_the_question(chat, db):
     assert row == {"text": "whatsapp rules?", "feedback": -1}
 
 
+def test_feedback_buttons_vote_only_on_the_question_they_came_with(chat, other_parent, db):
+    other_parent.send("can I post photos of the nativity?")
+    chat.send("whatsapp rules?")
+    for forged in ("1", "2", "3", "0", "9" * 24):  # logged ids, and one too big for SQLite
+        chat.send(button=f"1:fb:{forged}:down")
+        assert "that button has expired" in chat.text
+    assert [row["feedback"] for row in db.query("select feedback from questions")] == [
+        None,
+        None,
+    ]
+
+
 def test_question_log_has_no_identity(chat, db):
     chat.send("can i use my phone in the playground")
     columns = {c.name for c in db["questions"].columns}
