@@ -527,7 +527,7 @@ def test_an_accepted_phrasing_teaches_the_running_bot(app, engine, db, knowledge
 
 
 def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, chat):
-    log_question(db, "is there a school uniform shop", "decline", None, 0.0)
+    log_question(db, "is there a school tuck shop", "decline", None, 0.0)
     record_feedback(
         db, log_question(db, "can I bring my dog to sports day", "answer", "6", 0.5), False
     )
@@ -537,13 +537,13 @@ def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, cha
         "/gaps",
         data={
             "csrf_token": token,
-            "example": "is there a school uniform shop",
+            "example": "is there a school tuck shop",
             "decision": "out_of_scope",
-            "pointer": "Uniform is sold by the PTA on Fridays.",
+            "pointer": "The PTA runs a tuck shop on Fridays.",
         },
     )
-    chat.send("is there a school uniform shop")
-    assert "Uniform is sold by the PTA on Fridays." in chat.text
+    chat.send("is there a school tuck shop")
+    assert "The PTA runs a tuck shop on Fridays." in chat.text
     head.post(
         "/gaps",
         data={
@@ -556,7 +556,7 @@ def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, cha
     assert "No open gaps" in page
     exported = head.get("/gaps/answers.toml").text
     topics = parse_curated(exported, knowledge.policy).out_of_scope
-    assert any(t.pointer == "Uniform is sold by the PTA on Fridays." for t in topics)
+    assert any(t.pointer == "The PTA runs a tuck shop on Fridays." for t in topics)
     assert "can I bring my dog to sports day" not in exported
 
 
