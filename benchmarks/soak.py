@@ -102,9 +102,10 @@ class User:
 
 
 class Driver:
-    def __init__(self, server: FakeBotApi, observer: Observer) -> None:
+    def __init__(self, server: FakeBotApi, observer: Observer, think: float = THINK) -> None:
         self.server = server
         self.observer = observer
+        self.think = think
         self.latencies: list[float] = []
         self.unanswered: list[tuple[int, str]] = []
         self.queries: list[tuple[int, str]] = []
@@ -132,13 +133,13 @@ class Driver:
         return self.messages(user.uid)[before:]
 
     async def say(self, user: User, text: str) -> list[Call]:
-        await asyncio.sleep(THINK)
+        await asyncio.sleep(self.think)
         before = len(self.messages(user.uid))
         self.server.push_message(user.uid, text, first_name=f"User{user.uid}")
         return await self._await_reply(user, before, f"text:{text[:30]}")
 
     async def photo(self, user: User) -> list[Call]:
-        await asyncio.sleep(THINK)
+        await asyncio.sleep(self.think)
         before = len(self.messages(user.uid))
         self.server.push_photo(user.uid, PNG)
         return await self._await_reply(user, before, "photo")
@@ -160,7 +161,7 @@ class Driver:
         return None
 
     async def press(self, user: User, label: str, taps: int = 1) -> list[Call] | None:
-        await asyncio.sleep(THINK)
+        await asyncio.sleep(self.think)
         found = self.find(user, label)
         if found is None:
             return None
@@ -335,7 +336,7 @@ async def soak(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     pool = questions()
     workdir = Path(tempfile.mkdtemp(prefix="policybot-soak-"))
-    server = FakeBotApi(TOKEN)
+    server = FakeBotApi(TOKEN, delay=args.round_trip_ms / 1000)
     bot = Bot(server, workdir)
     wall = time.monotonic()
     # the office chat must have started the bot before it can be sent anything
@@ -343,7 +344,7 @@ async def soak(args: argparse.Namespace) -> dict:
     bot.start()
     observer = Observer(server)
     watcher = asyncio.create_task(observer.run())
-    driver = Driver(server, observer)
+    driver = Driver(server, observer, args.think)
     server.chaos(args.fault_rate, seed=args.seed)
 
     stats: Counter = Counter()
@@ -493,9 +494,13 @@ def check(
         )
 
     faults = {f"{method} {kind}": n for (method, kind), n in sorted(server.injected.items())}
+    sends_per_second = Counter(
+        int(call.at) for calls in observer.by_chat.values() for call in calls
+    )  # messages Telegram accepted, by second: 30 a second is Telegram's limit on a bot
     results = {
         "command": "make soak  (.venv/bin/python benchmarks/soak.py "
-        f"--users {args.users} --fault-rate {args.fault_rate} --seed {args.seed})",
+        f"--users {args.users} --fault-rate {args.fault_rate} --seed {args.seed} "
+        f"--think {args.think} --round-trip-ms {args.round_trip_ms})",
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -523,6 +528,10 @@ def check(
         ),
         "callback_queries": len(driver.queries),
         "callback_queries_not_answered": len(unanswered_queries),
+        "messages_sent_per_second": {
+            "busiest_second": max(sends_per_second.values(), default=0),
+            "seconds_at_telegram_limit": sum(n >= 28 for n in sends_per_second.values()),
+        },
         "reply_latency_seconds": {
             "p50": pct(0.5),
             "p90": pct(0.9),
@@ -601,6 +610,9 @@ def markdown(r: dict) -> str:
         f"| reply latency p50 / p90 / p99 / max | {r['reply_latency_seconds']['p50']} / "
         f"{r['reply_latency_seconds']['p90']} / {r['reply_latency_seconds']['p99']} / "
         f"{r['reply_latency_seconds']['max']} s |",
+        f"| messages sent: busiest second / seconds at Telegram's 30 a second | "
+        f"{r['messages_sent_per_second']['busiest_second']} / "
+        f"{r['messages_sent_per_second']['seconds_at_telegram_limit']} |",
         f"| flows restarted after a lost reply | {r['flow_restarts_after_lost_reply']} |",
         f"| submissions: pressed Submit / saw reference / rows / duplicates | "
         f"{s['users_pressed_submit']} / {s['users_saw_reference']} / {s['rows']} / "
@@ -623,6 +635,12 @@ def main() -> int:
     parser.add_argument("--fault-rate", type=float, default=0.03)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds to start all users")
+    parser.add_argument(
+        "--think", type=float, default=THINK, help="seconds between one user's actions"
+    )
+    parser.add_argument(
+        "--round-trip-ms", type=int, default=0, help="how long the fake takes over each call"
+    )
     parser.add_argument(
         "--kill-at",
         type=float,

@@ -896,7 +896,8 @@ class FakeBotApi:
             status = result.code
             payload = {"ok": False, "error_code": result.code, "description": result.description}
             if result.code == 429:  # Telegram says how long to wait
-                payload["parameters"] = {"retry_after": 1}
+                wait = re.search(r"retry after (\d+)", result.description)
+                payload["parameters"] = {"retry_after": int(wait[1]) if wait else 1}
         else:
             status, payload = 200, {"ok": True, "result": result}
         self._respond(request, status, json.dumps(payload).encode(), "application/json")
