@@ -33,18 +33,15 @@ from bot.telegram_send import (
     send_reply,
 )
 from handlers import buttons
-from handlers.engine import Engine
+from handlers.engine import GROUP_BUTTONS, GROUP_COMMANDS, Engine
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
 
 logger = logging.getLogger(__name__)
 
 GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
-# What a group may use: asking about the policy. Every other command or button (concerns,
-# reports, cases, any flow's steps) shows or collects personal data, so in a group it gets a
-# link to a private chat instead; these three get a deep link straight into their flow.
-GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
-GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb"})
+# In a group, what the core does not allow there (handlers.engine.GROUP_COMMANDS and
+# GROUP_BUTTONS) gets a link to a private chat; these three a deep link into their flow.
 DEEP_LINKS = frozenset({"concern", "report", "mycases"})
 _COMMAND = re.compile(
     r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<target>[A-Za-z0-9_]+))?(?P<rest>.*)$", re.DOTALL
