@@ -573,7 +573,7 @@ def test_an_accepted_phrasing_teaches_the_running_bot(app, engine, db, knowledge
 
 
 def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, chat):
-    log_question(db, "is the swimming pool heated", "decline", None, 0.0)
+    log_question(db, "is there a school tuck shop", "decline", None, 0.0)
     record_feedback(
         db, log_question(db, "can I bring my dog to sports day", "answer", "6", 0.5), False
     )
@@ -583,13 +583,13 @@ def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, cha
         "/gaps",
         data={
             "csrf_token": token,
-            "example": "is the swimming pool heated",
+            "example": "is there a school tuck shop",
             "decision": "out_of_scope",
-            "pointer": "The pool is run by the leisure centre: ask them.",
+            "pointer": "The PTA runs a tuck shop on Fridays.",
         },
     )
-    chat.send("is the swimming pool heated")
-    assert "The pool is run by the leisure centre: ask them." in chat.text
+    chat.send("is there a school tuck shop")
+    assert "The PTA runs a tuck shop on Fridays." in chat.text
     head.post(
         "/gaps",
         data={
@@ -602,23 +602,23 @@ def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, cha
     assert "No open gaps" in page
     exported = head.get("/gaps/answers.toml").text
     topics = parse_curated(exported, knowledge.policy).out_of_scope
-    assert any(t.pointer == "The pool is run by the leisure centre: ask them." for t in topics)
+    assert any(t.pointer == "The PTA runs a tuck shop on Fridays." for t in topics)
     assert "can I bring my dog to sports day" not in exported
 
 
 def test_gap_decisions_that_cannot_be_taken_get_a_clear_page(app, engine, db):
-    log_question(db, "is the swimming pool heated", "decline", None, 0.0)
+    log_question(db, "is there a school uniform shop", "decline", None, 0.0)
     head = staff(app, engine, "headteacher")
     token = csrf_of(head, "/gaps")
     for data, message in (
         ({"example": "never asked", "decision": "dismissed"}, "no longer waiting"),
-        ({"example": "is the swimming pool heated", "decision": "phrasing"}, "Choose"),
+        ({"example": "is there a school uniform shop", "decision": "phrasing"}, "Choose"),
         (
-            {"example": "is the swimming pool heated", "decision": "phrasing", "target": "x"},
+            {"example": "is there a school uniform shop", "decision": "phrasing", "target": "x"},
             "Choose",
         ),
-        ({"example": "is the swimming pool heated", "decision": "out_of_scope"}, "Choose"),
-        ({"example": "is the swimming pool heated", "decision": "delete"}, "Unknown"),
+        ({"example": "is there a school uniform shop", "decision": "out_of_scope"}, "Choose"),
+        ({"example": "is there a school uniform shop", "decision": "delete"}, "Unknown"),
     ):
         response = head.post("/gaps", data={"csrf_token": token, **data})
         assert response.status_code == 400, data
@@ -629,7 +629,7 @@ def test_gap_decisions_that_cannot_be_taken_get_a_clear_page(app, engine, db):
         "/gaps",
         data={
             "csrf_token": csrf_of(teacher),
-            "example": "is the swimming pool heated",
+            "example": "is there a school uniform shop",
             "decision": "dismissed",
         },
     )
