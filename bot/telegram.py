@@ -57,6 +57,7 @@ from telegram.ext import (
 from bot.settings import Settings
 from bot.telegram_render import is_section_page, keyboard, split_text, to_html
 from handlers import buttons
+from handlers.coverage import describe as describe_coverage
 from handlers.engine import Engine
 from handlers.reminders import casework_tick
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
@@ -692,6 +693,8 @@ def run_bot(
     from storage.db import open_database
 
     engine = Engine(settings.load_knowledge(), open_database(settings.db_path))
+    if unreached := describe_coverage(engine.db, engine.knowledge.school.casework):
+        logger.warning("%s", " ".join(unreached.split()))  # nobody left unalerted unawares
     application = build_application(token, engine, api_base_url=settings.telegram_api_base_url)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     try:

@@ -55,7 +55,7 @@ class Engine:
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:
         person = staff.identify(self.db, person)  # the registry decides, not the transport
         turn = Turn(self.knowledge, self.db, person, self.clock())
-        current = load_conversation(self.db, person.id)
+        current = safeguarding.still_attached(turn, load_conversation(self.db, person.id))
         if incoming.button is not None:
             return self._press(turn, current, incoming.button)
         text = (incoming.text or "").strip()
@@ -65,6 +65,8 @@ class Engine:
             return self._cancel(turn, current)
         if current is not None:  # part-way through a flow: it gets everything but commands
             return flows.on_message(turn, current, incoming)
+        if text and suggests_child_at_risk(text):  # a caption too: its files go with it
+            return safeguarding.refer_now(turn, None, text, incoming.attachments)
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
             return [
@@ -75,8 +77,6 @@ class Engine:
             ]
         if not text:
             return [Reply(render("empty"))]
-        if suggests_child_at_risk(text):
-            return safeguarding.refer_now(turn, None, text)
         audience = "staff" if is_staff(person.role) else "parent"
         return qa.answer_question(self.knowledge, self.db, text, audience)
 

@@ -15,9 +15,10 @@ from typing import Any
 from handlers import buttons
 from handlers.access import OFFICE, audit, is_staff, may_handle, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
+from handlers.coverage import describe
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
-from handlers.schooldays import school_today
+from handlers.schooldays import is_past
 from handlers.submission import due_dates
 from handlers.templates import render
 from handlers.turn import Turn
@@ -66,7 +67,7 @@ def _row(turn: Turn, case: Case) -> Row:
         if case.status == "open"
         else ("respond", case.respond_by)
     )
-    return Row(case, what, due or "", bool(due) and due < school_today(turn.now).isoformat())
+    return Row(case, what, due or "", bool(due) and is_past(due, turn.now))
 
 
 def _guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> Case:
@@ -103,7 +104,8 @@ def list_inbox(turn: Turn) -> list[Reply]:
             (_row(turn, case) for case in open_cases(turn.db)),
             key=lambda row: (row.due, row.case.id),
         )
-        return [Reply(render("inbox_office", rows=rows))]
+        coverage = describe(turn.db, turn.casework)
+        return [Reply(render("inbox_office", rows=rows, coverage=coverage))]
     rows = sorted(
         (_row(turn, case) for case in open_cases(turn.db) if may_handle(role, case)),
         key=lambda row: (row.due, row.case.id),
