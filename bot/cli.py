@@ -91,7 +91,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram import run_bot
+    from bot.telegram_app import run_bot
 
     return run_bot(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
 

@@ -18,8 +18,8 @@ from handlers.turn import Turn
 from knowledge.safeguarding import suggests_child_at_risk
 from knowledge.school import Knowledge
 from storage.conversations import Conversation, load_conversation
-from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
+from storage.staff import configure_office_chat
 
 MEDIA_NAMES = {
     "photo": "photos",
@@ -35,6 +35,11 @@ MEDIA_NAMES = {
     "poll": "polls",
     "edited": "edited messages",
 }
+# What a group may use: the policy and its answers. Every other command or button (concerns,
+# reports, cases, the inbox, any flow's steps, a person's data) shows or collects personal
+# data, so in a group it gets a pointer to a private chat (bot/telegram.py makes it a link).
+GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
+GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb"})
 
 
 def _utc_now() -> datetime:
@@ -49,12 +54,14 @@ class Engine:
         self.db = db
         self.clock = clock  # tests pass a fixed one; due dates count from it
         office_chat = knowledge.school.casework.office_chat_id
-        set_role_chat(db, OFFICE, None if office_chat is None else f"tg:{office_chat}", clock())
+        configure_office_chat(db, None if office_chat is None else f"tg:{office_chat}", clock())
 
     # -- entry point ------------------------------------------------------------------------
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:
         person = staff.identify(self.db, person)  # the registry decides, not the transport
         turn = Turn(self.knowledge, self.db, person, self.clock())
+        if not incoming.private:
+            return self._in_group(turn, incoming)
         current = safeguarding.still_attached(turn, load_conversation(self.db, person.id))
         if incoming.button is not None:
             return self._press(turn, current, incoming.button)
@@ -65,8 +72,32 @@ class Engine:
             return self._cancel(turn, current)
         if current is not None:  # part-way through a flow: it gets everything but commands
             return flows.on_message(turn, current, incoming)
+        return self._message(turn, incoming)
+
+    def _in_group(self, turn: Turn, incoming: Incoming) -> list[Reply]:
+        """A group sees the policy and its answers, nothing personal. The sender's flow
+        belongs to their private chat: here it is neither read nor advanced, and whatever
+        would show or collect a case gets a pointer to a private chat instead."""
+        if incoming.button is not None:
+            press = buttons.decode(incoming.button)
+            if press is not None and press.action not in GROUP_BUTTONS:
+                return [Reply(render("private_chat_only", flow=press.action, link=False))]
+            return self._press(turn, None, incoming.button)
+        text = (incoming.text or "").strip()
+        if text.startswith("/"):
+            command = text.split()[0].split("@")[0].lower()
+            if command[1:] not in GROUP_COMMANDS:
+                return [Reply(render("private_chat_only", flow=command[1:], link=False))]
+            return self._command(turn, None, command)  # no deep link or invitation code
+        return self._message(turn, incoming, in_group=True)
+
+    def _message(self, turn: Turn, incoming: Incoming, in_group: bool = False) -> list[Reply]:
+        """Anything sent outside a flow: a question, or something that is not text."""
+        text = (incoming.text or "").strip()
         if text and suggests_child_at_risk(text):  # a caption too: its files go with it
-            return safeguarding.refer_now(turn, None, text, incoming.attachments)
+            return safeguarding.refer_now(
+                turn, None, text, incoming.attachments, in_group=in_group
+            )
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
             return [
@@ -77,7 +108,7 @@ class Engine:
             ]
         if not text:
             return [Reply(render("empty"))]
-        audience = "staff" if is_staff(person.role) else "parent"
+        audience = "staff" if is_staff(turn.person.role) else "parent"
         return qa.answer_question(self.knowledge, self.db, text, audience)
 
     # -- menus ------------------------------------------------------------------------------

@@ -85,9 +85,13 @@ def refer_now(
     conversation: Conversation | None,
     text: str,
     attachments: tuple[Attachment, ...] = (),
+    *,
+    in_group: bool = False,
 ) -> list[Reply]:
     """File a safeguarding referral now, with `text`, the files sent with it and whatever
-    the current flow had gathered (its files too); then stay with the referral."""
+    the current flow had gathered (its files too); then stay with the referral. Written in
+    a group, it is referred all the same, but the group is told no reference and the
+    sender's private flow is not touched."""
     draft: dict[str, Any] = conversation.draft if conversation else {}
     draft_id = conversation.draft_id if conversation else new_draft_id()
     details = "\n\n".join(dict.fromkeys(filter(None, (draft.get("details"), text))))
@@ -118,13 +122,16 @@ def refer_now(
     )
     stand_ins = _stand_ins(turn, route, about)
     case, _ = file_case(turn, case_draft, draft_id, notices=_notices(turn, stand_ins))
-    end_conversation(turn.db, turn.person.id)
     sent = confirmation(
         turn,
         case,
+        in_group=in_group,
         allegation=allegation,
         stand_ins=[turn.casework.holder(role) for role in stand_ins],
     )
+    if in_group:
+        return [sent]
+    end_conversation(turn.db, turn.person.id)
     return [sent, _attach(turn, case)]
 
 

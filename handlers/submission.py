@@ -78,8 +78,11 @@ def file_case(
     )
 
 
-def confirmation(turn: Turn, case: Case, again: bool = False, **extra: Any) -> Reply:
-    """What the sender is told once the case is stored (or already was); `extra` is for
+def confirmation(
+    turn: Turn, case: Case, again: bool = False, in_group: bool = False, **extra: Any
+) -> Reply:
+    """What the sender is told once the case is stored (or already was); in a group, that
+    it went, with neither its reference nor a way into the sender's cases. `extra` is for
     the template (a safeguarding referral says who else was alerted)."""
     template = "safeguarding_sent" if case.kind == "safeguarding" else "case_sent"
     return Reply(
@@ -87,6 +90,7 @@ def confirmation(turn: Turn, case: Case, again: bool = False, **extra: Any) -> R
             template,
             case=case,
             again=again,
+            in_group=in_group,
             casework=turn.casework,
             holder=turn.casework.holder(case.assignee_role),
             others=[
@@ -95,7 +99,9 @@ def confirmation(turn: Turn, case: Case, again: bool = False, **extra: Any) -> R
             ],
             **extra,
         ),
-        (
+        ()
+        if in_group
+        else (
             Button("My cases", buttons.encode("mycases")),
             Button("Main menu", buttons.encode("menu")),
         ),

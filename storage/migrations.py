@@ -239,6 +239,43 @@ def m005_received_updates(db: Database) -> None:
 
 
 @migrations()
+def m006_staff_roles(db: Database) -> None:
+    # The staff registry, one row per role a person holds: a headteacher who is also the
+    # designated safeguarding lead registers twice and keeps both. people.role now only
+    # records the first role held (or "parent").
+    db["staff_roles"].create(
+        {"person_id": str, "role": str, "name": str, "since": str},
+        pk=("person_id", "role"),
+        foreign_keys=[("person_id", "people", "id")],
+        not_null={"since"},
+    )
+    db["staff_roles"].create_index(["role"])
+    db.execute(
+        "INSERT INTO staff_roles (person_id, role, name, since) "
+        "SELECT id, role, display_name, first_seen FROM people WHERE role != 'parent'"
+    )
+
+
+@migrations()
+def m007_references_ignore_case(db: Database) -> None:
+    # References are looked up however they are typed ("bh-2026-0042"): indexes that
+    # compare without case, so those lookups stay indexed.
+    db.execute(
+        "CREATE INDEX idx_submissions_reference_nocase ON submissions (reference COLLATE NOCASE)"
+    )
+    db.execute("CREATE INDEX idx_audit_reference_nocase ON audit (reference COLLATE NOCASE)")
+
+
+@migrations()
+def m040_update_attempts(db: Database) -> None:
+    # An update whose handling failed stays unhandled and is tried again, a bounded number of
+    # times (a crash while it was in hand counts): then it is given up, kept a while for a
+    # person to look at, and never replayed.
+    db["received_updates"].add_column("attempts", int, not_null_default=0)
+    db["received_updates"].add_column("failed_at", str)
+
+
+@migrations()
 def m010_safeguarding_hold(db: Database) -> None:
     # Whether the DSL has ever been on a case's route: the legal hold and the parent's
     # escalation follow that history, not the route it has now. Existing cases from theirs.

@@ -10,21 +10,13 @@ from datetime import UTC, datetime
 from handlers.engine import Engine
 from tests.fake_bot_api import FakeBotApi
 from tests.journeys import DETAILS, engine_with
-from tests.telegram_driver import PARENT, TOKEN, button, press, running_bot, say
+from tests.telegram_driver import PARENT, TOKEN, button, press, running_bot, say, wait_until
 
 OFFICE_CHAT = 777
 
 
 async def tap(server: FakeBotApi, message, label: str):
     return await press(server, message, button(message, label)["callback_data"])
-
-
-async def wait_until(condition, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def to_office(server: FakeBotApi) -> list:
@@ -169,7 +161,7 @@ async def test_updates_received_but_not_handled_before_a_crash_are_handled_after
     """The updater confirms a batch before handling it: a crash then must not lose it."""
     from telegram import Update
 
-    from bot.telegram import build_application
+    from bot.telegram_app import build_application
     from storage.db import open_database
 
     path = tmp_path / "crash.db"

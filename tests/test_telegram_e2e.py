@@ -10,7 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.telegram import DEEP_LINKS, GROUP_BUTTONS, ChatRateLimit, download_file
+from bot.flood_limit import ChatRateLimit
+from bot.telegram import DEEP_LINKS, GROUP_BUTTONS
+from bot.telegram_send import download_file
 from handlers import buttons, qa
 from handlers.replies import Attachment, Button, Reply
 from storage.db import open_database
