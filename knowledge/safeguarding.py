@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from knowledge.normalise import clean_text
+from knowledge.safeguarding_cues import cue_score
 
 # A sentence scorer: how much one cleaned sentence reads like a disclosure, 0 to 1.
 SentenceScorer = Callable[[str], float]
@@ -107,6 +108,8 @@ _IDIOMS = re.compile(
     r"(could|gonna|going to|will|wants? to|want to|ll) (kill|murder|strangle|throttle) "
     r"(him|her|them|you|his (brother|sister)|her (brother|sister)|each other)"
     r"( (if|for|when|he|she|they)\b[^.]*)?|"
+    r"(nearly |almost )?(killed|kill) (my|him|her)self laughing|going to die if|"
+    r"die if (she|he|i|they) (doesnt|dont|cant|does not)|"
     r"bored to death|scared (stiff|of the dark|of spiders|of dogs)|"
     r"terrified on the|fight like cat and dog|like cat and dog|"
     r"die (her|his|my|their) hair|"
@@ -156,7 +159,7 @@ _HIT = (
     r"shakes|shaking|burned|burnt|burns|whipped|belted|attacked|attacks|assaulted|"
     r"bites|bruised|pinched|pinches|grabbed|grabs|dragged|drags|shoved|shoves|pushed|"
     r"pushes|threw|throws|thrown|stamped on|battered|thumped|thumps|squeezed|twisted|"
-    r"throwing|pinned|pins|restrained|held down)"
+    r"throwing|pinned|pins|restrained|held down|whacked|whacks|walloped|clipped|cuffed)"
 )
 _HARD_HIT = (  # serious whoever does it
     r"(punch|punched|punches|punching|beat (him|her|me|them) up|beaten up|beats (him|her|"
@@ -184,7 +187,8 @@ _GENERAL_QUESTION = re.compile(
 )
 _CONCRETE = re.compile(
     r"\b(my|our|told me|told us|said|says|saying|i think|i found|im worried|i am worried|"
-    r"me|yesterday|today|last night|again)\b"
+    r"me|yesterday|today|last night|again|check on|keep an eye on|look out for|worried|"
+    r"concerned|noticed|saw|heard)\b"
 )
 _TOPIC = re.compile(
     r"\b((lesson|lessons|talk|talks|assembly|workshop|training|documentary|policy|topic|"
@@ -336,7 +340,8 @@ _RULES = (
         "domestic_abuse",
         r"domestic (violence|abuse)",
         r"(hits|hurts|hurt|beats|punches|punched|pushes|pushed|strangles|strangled|chokes|"
-        r"choked|attacked|attacks|grabbed|kicks|kicked|throws things at) "
+        r"choked|attacked|attacks|grabbed|kicks|kicked|throws things at|hitting|punching|"
+        r"beating|kicking|strangling|choking|hurting) "
         r"(me|mum|mummy|my mum|her mum|his mum|their mum|my wife|my partner|mam)",
         r"(grabbed|had|got) me by the throat",
         r"police (were |was )?(called|came|come) (to ours|round|to the house|to our)",
@@ -373,14 +378,14 @@ _RULES = (
         r"(sell|selling|deal|dealing|hold|holding|stash|stashing) (\w+ )?(weed|drugs|cannabis|"
         r"coke|cocaine|ket|pills)|approached by (older|men|a man|adults|a group)",
         r"(disappearing|disappears|disappeared|vanishes|vanishing) (at night|for (hours|days)|"
-        r"overnight)|comes? (back|home) with (cash|money|gifts|new|expensive)",
+        r"overnight)|comes? (back|home) with .{0,15}(cash|money|gifts|new|expensive)",
         r"(makes?|making|made|forc\w+) (him|her|them|my \w+) (give|hand over|steal)",
     ),
     _rule(
         "radicalisation",
         r"radicali[sz]\w*|extremis\w*|far right|isis|jihad\w*|swastika\w*|nazi\w*|"
         r"white power",
-        r"(join|fight for) (their|the|a) (group|cause|gang)",
+        r"(join|fight for) (their|the|a) (cause|gang|movement)|fight for (their|the|a) group",
         r"blow up",
         r"(deserve|deserves) to die",
         r"hate (muslims|jews|christians|black people|immigrants|foreigners)",
@@ -397,7 +402,8 @@ _RULES = (
         r"engaged at (1[0-7]|[0-9])",
         r"((is|aged|age|only) (1[0-7]|[0-9])|(1[0-7]|[0-9]) (year old|years old))\b.{0,60}"
         r"\b(married|marry|marrying|husband|wedding to)\b|"
-        r"\b(married|marry|marrying)\b.{0,40}\b(1[0-7]|[0-9]) (year old|years old)",
+        r"\b(married|marry|marrying)\b.{0,60}\b((is|aged|age|only) (1[0-7]|[0-9])\b|"
+        r"(1[0-7]|[0-9]) (year old|years old))",
     ),
     _rule(
         "fear_of_home",
@@ -426,10 +432,16 @@ _ADULT_HARM = re.compile(
     rf"\bflinch\w*"
 )
 _HARD = re.compile(rf"\b{_HARD_HIT}\b")
-_STAFF_ACTOR = re.compile(rf"\b(the |a |one of the |his |her |my |our )?{_STAFF}\b")
+_STAFF_ACTOR = re.compile(rf"\b(the |a |one of the |his |her |my |our )?{_STAFF}s?\b")
 _STAFF_ACT = re.compile(
     rf"\b{_HIT}\b|\b(touch(es|ed|ing)?|kiss(es|ed|ing)?|fondl\w*|stroke[sd]?|sat (her|him) "
     r"on|sit on (his|her) lap)\b|"
+    r"\b(adding|added|adds|follow\w*|messag\w*|texting|dming) (the |my )?(children|kids|"
+    r"pupils|girls|boys|her|him|them|my \w+)\b|"
+    r"\bfriends with (my|her|him|a|the|them) .{0,25}\bon (snapchat|instagram|insta|tiktok|"
+    r"facebook|whatsapp)\b|"
+    r"\b(send|sending|sent|sends) (them|her|him|the (children|kids|pupils)|my \w+) (messages|"
+    r"texts|pictures|photos|pics|dms|videos)\b|"
     r"\b(messag\w+|texts?|texted|texting|dms?|dmed|follows|followed|following|friend request|"
     r"added (her|him|my)|snapchat|whatsapp)\b.{0,60}\b(her|him|my \w+|them|pupils?|"
     r"children|kids|me (on|at night|late))\b|"
@@ -440,6 +452,8 @@ _STAFF_ACT = re.compile(
     r"\b(tells|telling|told|says) (her|him|my \w+) (she|he) (is|looks) (beautiful|gorgeous|"
     r"sexy|pretty|fit|special|(his|her) favourite)\b|"
     r"\b(kept|keeps|keeping) (her|him|my \w+) behind\b|"
+    r"\b(pulls|pulled|pulling|yanked|yanks|twisted|twists) (his|her|their|my \w+s) (ear|ears|"
+    r"hair|arm|arms)\b|"
     r"\b(alone|on (her|his|their) own) (with (her|him|them|my \w+)|in (a|the|his|her) (room|"
     r"changing rooms?|office|car|cupboard|toilets?|van))\b"
 )
@@ -461,7 +475,10 @@ _EXCUSES = {
     "online_grooming": re.compile(
         r"\b(dog|pet|hair|horse|pony) grooming|grooming (parlour|salon)"
     ),
-    "child_on_child": re.compile(rf"{_ACCIDENT.pattern}|\bknife and fork|knives and forks"),
+    "child_on_child": re.compile(
+        rf"{_ACCIDENT.pattern}|\b(knife and fork|knives and forks|nerf|toy|water pistol|"
+        r"cap gun|show and tell)\b"
+    ),
     "physical": _ACCIDENT,
 }
 
@@ -546,7 +563,7 @@ class Detector:
         return Assessment(False)
 
 
-DETECTOR = Detector()
+DETECTOR = Detector((("cues", cue_score),))
 
 
 def assess(text: str) -> Assessment:

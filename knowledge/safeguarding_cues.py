@@ -1,0 +1,153 @@
+"""A second signal for safeguarding triage, beside the category rules: weighted cue words.
+
+The rules look for the shape of a disclosure and miss what nobody wrote a shape for ("turned
+up with a split lip", "writing goodbye letters", "keeps asking if she can live with us").
+Here a sentence scores by the cues it holds: a strong cue (an injury, nakedness, an overdose,
+a refuge, a gang) counts 1, a weaker one (a harm verb, fear, secrecy, hunger) 0.5, and a
+context cue (an older man, gaming online, cash, a car) 0.5 but only beside a harm cue.
+Score 1 or more reads as a disclosure. Sentences that explain themselves (an accident seen
+to, a comforting hug, thanks, a pet, a game or a film) score nothing."""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(*alternatives: str) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(alternatives) + r")\b")
+
+
+_STRONG = _words(
+    # injuries that someone caused, or that are hidden
+    r"split lip|bloody nose|black eye|bite marks?|burn marks?|finger ?marks|belt marks|"
+    r"hand ?prints?|covered in bruises|bruises (all )?(over|on|up|down)|broken (arm|wrist|rib)s?|"
+    r"welts?|weals?|wooden spoon|with a (belt|slipper|stick|cane|hairbrush|wire|cable)",
+    # sexual harm
+    r"naked|nude|nudes|porn\w*|sex|sexual\w*|private parts?|privates|willy|vagina|penis|"
+    r"undress\w*|molest\w*|rape\w*|paedo\w*|forced to (do|have|touch|watch|send|kiss)|"
+    r"(hand|hands|fingers?) (in|down|inside|up|under) (her|his|my|their) (knickers|pants|"
+    r"underwear|skirt|shorts|trousers|top|nightie|pyjamas)|no clothes( on)?|"
+    r"without (any )?clothes|in bed with (him|her|a|the|them|me|my)|sleep with|"
+    r"send (a |some )?(picture|photo|pic|selfie|video)s? (in|of) (her|his|your|their|my)|"
+    r"swimming costume|in (her|his|your) (underwear|pants|knickers|pyjamas)|"
+    r"(have|having|get|getting|take|taking) a (bath|shower) with|bikini|swimwear|"
+    r"(photos|pictures|pics|selfies) (in|of) (a|her|his|their) (swimsuit|underwear|pants)|"
+    r"convicted|conviction|sex offender|offences against children|child offences",
+    # self-harm and suicide
+    r"paracetamol|overdose\w*|suicid\w*|self ?harm\w*|goodbye (letters?|notes?)|"
+    r"giving (his|her|their|my) (things|stuff|toys|belongings) away|"
+    r"point in (living|life|being alive|going on)|(want|wants) to live|"
+    r"kill(ing)? (my|him|her|them)sel(f|ves)|hang(ing)? (my|him|her)self",
+    # domestic abuse, drugs, gangs, extremism
+    r"refuge|violence|violent|abuse[ds]?|abusing|abuser|neglect\w*|groom(ed|ing)|"
+    r"cocaine|crack|heroin|county lines|gangs?|drug dealers?|"
+    r"preacher|non ?believers|infidels?|superior|got rid of|extremis\w*|isis|nazi\w*|"
+    r"swastikas?|jihad\w*",
+    # a child not where they should be
+    r"sneaked out|snuck out|(isnt|not|hasnt come|hasnt been|never came) (back|home)|"
+    r"(no one|nobody|noone) (has|have) (heard|seen)|ran away|run away|ran off|missing|"
+    r"never turned up|(didnt|did not) turn up|(cant|cannot|can t) (reach|find|contact|"
+    r"get hold of) (her|him|them|my)|out looking|search\w* for (her|him|them)",
+    r"fgm|cutting ceremony|forced marriage|married off|the cut|have (her|the) cut",
+    r"blades|razors?|long sleeves in (the heat|summer|the summer)|"
+    r"hates? (himself|herself|myself|themselves)|(happier|better off|better) if (he|she|i|"
+    r"they) (was|were|wasnt|werent) (gone|here|around|dead|alive)",
+    r"tied (him|her|them|me|my \w+) (to|up)|with a (bottle|knife|hammer|bat|brick|chair)",
+    r"toothache|teeth are (black|rotten|rotting)|nobody (has )?(taken|takes|took) (him|her|"
+    r"them)|wandering .{0,30}(at night|at \d+|midnight|\d+ ?pm)|(with )?no adult (with|"
+    r"around|about)?|rubbish everywhere|sleeps? on the floor|no bed",
+    r"never arrived|(didnt|hasnt|has not|did not) arrive|where is (she|he)",
+    r"invad\w+|by force|wipe (them )?out|exterminat\w+|martyr\w*",
+    r"(dont|do not|please dont) make me go (back )?home",
+    r"(wont|will not|refuses? to|doesnt|never) take (her|him|them) to (the )?(doctor|dentist|"
+    r"hospital|gp)|(no|without|hasnt had (her|his|their)) (medicine|medication|inhaler|"
+    r"glasses)",
+    r"(go|going|travel|travelling) (abroad|over there|to \w+) (and|to) fight|"
+    r"should (go and )?fight|wants to (go and )?fight|race war",
+    r"(couldnt|cant|could not|cannot) face going home|slept (in|at) (our|the|a) (shed|park|"
+    r"garage|car|street|bus stop)|(sleep|sleeping|stay|staying) (rough|outside|on the street)",
+)
+_HARM = _words(
+    r"hit|hits|hitting|punch\w*|kick\w*|slap\w*|smack\w*|beat|beats|beaten|beating|hurt\w*|"
+    r"strangl\w*|chok(e|es|ed|ing)|whack\w*|thump\w*|shook|shakes|shaking|pushed|shoved|"
+    r"threw|thrown|throws|throwing|grabbed|dragged|pinch\w*|bites|bit (him|her|me)|"
+    r"burn(s|ed|t)?|scream\w*|smash\w*|broke|broken|weapon|knife|knives",
+    r"bruise\w*|blood\w*|bleed\w*|marks|sling|injur\w*|cuts|scratch\w*|stitches|"
+    r"wet (him|her|my)self|pulling (her|his|my) hair",
+    r"scared|terrified|frightened|afraid|petrified|hides|hiding|flinch\w*|nightmares|"
+    r"uncomfortable|upset every|crying every|cries every|(doesnt|didnt|dont) like (it|him|"
+    r"her|going)|shaking|woke up screaming",
+    r"(shut|shuts|locked|locks|locking|puts|put) .{0,25}\b(in|out|outside)\b|for hours|"
+    r"in the cold|plays doctors|knickers|underwear|earn (money|cash)|easy money|"
+    r"(meet|meets|meeting) (him|her|them) (at|in|after)|loves (her|him)|"
+    r"doesnt love (him|her|me)|(its|it is|was) (his|her|my) fault|mice|rats|"
+    r"claiming to be|turn (the|his|her|your) camera on|(found|left|wrote|writing) a note|"
+    r"saying sorry|goodbye|threw stones|lots of (cash|money)|comes? (back|home) with|"
+    r"(pulls|pulled|pulling|yanked|yanks|twisted|twists) (his|her|their|my \w+s) (ear|ears|"
+    r"hair|arm|arms)",
+    r"secret|secrets|not to tell|dont tell|wont say|wouldnt say|changing (her|his) story|"
+    r"(story|explanation|excuse) .{0,40}chang\w*|delete (the|their|our)|"
+    r"(if (i|you|she|he|they)|not|not to|dont|never|mustnt|wont|cant) tells? (anyone|"
+    r"anybody|someone|a teacher|the teacher|school|mum|dad|you|(his|her|their|your|my) "
+    r"(mum|dad|parents|mummy|daddy|teacher))|never see",
+    r"(asking|asked|asks) (him|her|them|my \w+ )?(to )?(where|what school|how old|for (his|"
+    r"her|their) (address|number|snapchat)|to (video|meet|send|keep|delete|come))|"
+    r"wants to (meet|video)|says (he|she) is (1[0-9]|[0-9])|pretend\w* to be (a|an|\d)|"
+    r"lying about (his|her) age|when (his|her|their|my) (parents|mum|dad) (are|is) (asleep|out)|"
+    r"video (going round|being shared)|going round (the|school|the school)",
+    r"hungry|starving|bins|unwashed|filthy|smells|smelling|no food|without (dinner|food|tea)|"
+    r"bath in (weeks|days)|on (his|her|their) own|alone|till midnight|out all night|"
+    r"goes out for days|whoever (she|he|they) can|drunk|drinks|drinking|drugs|weed",
+    r"touch\w*|thigh|lap|kiss\w*|chest|top up|changing room|watched (her|him) (get|getting)|"
+    r"filming (her|him|them|it)|filmed (her|him|them|it)",
+    r"forced|forcing|(making|made|makes) (him|her|me|them|my \w+) (do|eat|go|watch|touch|"
+    r"keep|carry|sell|send|take|stand|sleep|hold)|owes?|favour|"
+    r"pathetic|disappointment|worthless|useless|stupid|waste of",
+    r"die|dead|anymore|searching how|live with us|stay with us|sleep at ours",
+    r"cut|cutting|ceremony|punished|fight for|sent back",
+)
+_CONTEXT = _words(
+    r"the baby|little ones|toddler|"
+    r"older (man|men|woman|women|boy|boys|lad|lads|guy|guys|girl|girls)|a man|a woman|men|"
+    r"stranger|adult|grown ups?|fella|new fella|boyfriend|in (his|her) (twenties|20s|thirties)",
+    r"gaming|discord|instagram|tiktok|snapchat|online|video (chat|call)\w*|gift card|"
+    r"v ?bucks|robux|where (we|she|he|they) live|what school|mature|asleep|his age",
+    r"cash|money|car|picked up|bags|parcels|packages|older",
+    r"at home|home time|go back|goes back|when (her|his|my) (dad|mum|mother|father) (drinks|"
+    r"comes|gets)",
+    r"only (1[0-7]|[0-9])|(1[0-7]|[0-9]) (year old|years old)|back home|abroad|marry|"
+    r"married|husband",
+    r"(his|her|my|their) (dad|mum|mother|father|step ?dad|step ?mum|uncle|partner|husband|"
+    r"ex|boyfriend|nan|grandad)|mums (new )?(fella|boyfriend|partner|friend)",
+    r"every (day|night|time)|again|keeps|always",
+)
+# Sentences that explain their own alarming words.
+_EXPLAINED = _words(
+    r"fell|falling|fall|tripped|slipped|accident\w*|first aid\w*|hospital (put|said|checked)|"
+    r"in a cast|plaster|ice pack|checked (him|her) over|(he|she|they|it)s (fine|ok|okay)|"
+    r"(he|she|they|it) (is|was|were) (fine|ok|okay)|all fine|sorted it",
+    r"hug\w*|cuddl\w*|calmed|comfort\w*|reassur\w*|thank you|thanks|grateful|lovely|brilliant",
+    r"cat|dog|puppy|kitten|hamster|rabbit|pet|goldfish",
+    r"cooking|baking|scissors|craft|diy|"
+    r"friends again|said sorry|apologised|walk(ed|ing)? into (a|the)|bumped|banged|"
+    r"in (the|a) (game|film|movie|book|story|play|show|programme)|fortnite battle|zombies?",
+    r"(football|rugby|netball|pe|match|training|tackle|gymnastics|trampoline|swimming lesson)",
+    r"going to die if|die if (she|he|i|they) (doesnt|dont|cant|dont)|died laughing|"
+    r"killed (my|him|her)self laughing|die of (embarrassment|shame)|dead funny|dead good",
+    r"fire alarm|fire drill|ghost train|horror film|scary film|halloween|nativity|"
+    r"book fair|parents evening|spelling test|sats",
+)
+
+
+def cue_score(sentence: str) -> float:
+    """How much a cleaned sentence reads like a disclosure by its cue words, 0 to 1
+    (0.5 and above: refer)."""
+    if _EXPLAINED.search(sentence):
+        return 0.0
+    strong = len({m.group(0) for m in _STRONG.finditer(sentence)})
+    harm = len({m.group(0) for m in _HARM.finditer(sentence)})
+    if not strong and not harm:
+        return 0.0
+    context = len({m.group(0) for m in _CONTEXT.finditer(sentence)})
+    total = strong + 0.5 * harm + 0.5 * context
+    return min(total, 2.0) / 2
