@@ -182,8 +182,9 @@ _STAFF_EXCUSE = re.compile(
 )
 # A general question about rules or lessons, not about anyone in particular.
 _GENERAL_QUESTION = re.compile(
-    r"^(can|could|is|are|should|what|how|do|does|will|would|may|why|when|where|who|"
-    r"am i|is it|whats)\b"
+    r"^(can|could|is|are|should|do|does|will|would|may|am i|is it|whats|"
+    r"(what|how|why|when|where|who|which) (\w+ ){0,2}(is|are|do|does|did|can|could|should|"
+    r"would|will|happens|counts|if))\b"
 )
 _CONCRETE = re.compile(
     r"\b(my|our|told me|told us|said|says|saying|i think|i found|im worried|i am worried|"
@@ -452,6 +453,7 @@ _STAFF_ACT = re.compile(
     r"\b(tells|telling|told|says) (her|him|my \w+) (she|he) (is|looks) (beautiful|gorgeous|"
     r"sexy|pretty|fit|special|(his|her) favourite)\b|"
     r"\b(kept|keeps|keeping) (her|him|my \w+) behind\b|"
+    r"\b(get|getting|gets) changed in front of (him|her)\b|"
     r"\b(pulls|pulled|pulling|yanked|yanks|twisted|twists) (his|her|their|my \w+s) (ear|ears|"
     r"hair|arm|arms)\b|"
     r"\b(alone|on (her|his|their) own) (with (her|him|them|my \w+)|in (a|the|his|her) (room|"
@@ -465,9 +467,16 @@ _STAFF_REPORTING = re.compile(
 _STAFF_PASSIVE = re.compile(
     rf"\b{_HIT}\b.{{0,40}}\bby (the|a|an|his|her|my|our|their|one of the) (\w+ )?{_STAFF}\b"
 )
-_NOT_HARM = re.compile(r"\b(abusive (comments|messages|posts|language)|verbal abuse)\b")
+_NOT_HARM = re.compile(
+    r"\b(abusive (comments|messages|posts|language)|verbal abuse|online abuse|abuse online|"
+    r"abuse (of|at|towards|aimed at) (staff|teachers|parents|the school))\b"
+)
 # What makes a category's words harmless in a sentence: an explained injury, a lost pet.
 _EXCUSES = {
+    "neglect": re.compile(
+        r"\b(football|swimming|training|pe|club|after school|snack|growth spurt|growing|"
+        r"comes home from|gets home from)\b"
+    ),
     "missing": re.compile(
         r"\b(cat|dog|pet|hamster|rabbit|puppy|kitten|coat|bag|shoe|shoes|jumper|lunchbox|kit|"
         r"book|homework|tooth|teeth)\b"

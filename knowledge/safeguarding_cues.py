@@ -57,7 +57,9 @@ _STRONG = _words(
     r"them)|wandering .{0,30}(at night|at \d+|midnight|\d+ ?pm)|(with )?no adult (with|"
     r"around|about)?|rubbish everywhere|sleeps? on the floor|no bed",
     r"never arrived|(didnt|hasnt|has not|did not) arrive|where is (she|he)",
-    r"invad\w+|by force|wipe (them )?out|exterminat\w+|martyr\w*",
+    r"invad\w+|by force|wipe (them )?out|exterminat\w+|martyr\w*|traitors|purge|"
+    r"blackmail\w*|sextort\w*",
+    r"(not|isnt|is not|never) safe (at|in) (his|her|their|my|the) (house|home|flat|place)",
     r"(dont|do not|please dont) make me go (back )?home",
     r"(wont|will not|refuses? to|doesnt|never) take (her|him|them) to (the )?(doctor|dentist|"
     r"hospital|gp)|(no|without|hasnt had (her|his|their)) (medicine|medication|inhaler|"
@@ -83,6 +85,14 @@ _HARM = _words(
     r"doesnt love (him|her|me)|(its|it is|was) (his|her|my) fault|mice|rats|"
     r"claiming to be|turn (the|his|her|your) camera on|(found|left|wrote|writing) a note|"
     r"saying sorry|goodbye|threw stones|lots of (cash|money)|comes? (back|home) with|"
+    r"(message|talk to|chat with|chat to|dm|call) (him|her|me|them) privately|privately|"
+    r"private chat|(telling|tells|told|says) (her|him) (she|he)s? (is )?(so )?(pretty|"
+    r"beautiful|gorgeous|sexy|hot|special|mature)|between (them|us|you and me|the two of)|"
+    r"or (she|he|they)(ll| will) (tell|share|post|send)|"
+    r"(giving|give|gave|gives|offering|offered) .{0,25}\b(vapes|alcohol|drugs|weed|"
+    r"cigarettes|lifts)|(doesnt|dont|didnt) want to go (back|home)|(will|would) be angry|"
+    r"(scared|afraid|frightened|worried) (of )?(what|that) .{0,25}(will|would) (do|happen)|"
+    r"bleed|bleeding|cry and",
     r"(pulls|pulled|pulling|yanked|yanks|twisted|twists) (his|her|their|my \w+s) (ear|ears|"
     r"hair|arm|arms)",
     r"secret|secrets|not to tell|dont tell|wont say|wouldnt say|changing (her|his) story|"
@@ -107,7 +117,8 @@ _HARM = _words(
     r"cut|cutting|ceremony|punished|fight for|sent back",
 )
 _CONTEXT = _words(
-    r"the baby|little ones|toddler|"
+    r"the baby|little ones|toddler|daddy|mummy|van|parties|after we go to bed|late at night|"
+    r"friend is (1[89]|[2-9][0-9])|"
     r"older (man|men|woman|women|boy|boys|lad|lads|guy|guys|girl|girls)|a man|a woman|men|"
     r"stranger|adult|grown ups?|fella|new fella|boyfriend|in (his|her) (twenties|20s|thirties)",
     r"gaming|discord|instagram|tiktok|snapchat|online|video (chat|call)\w*|gift card|"
@@ -130,6 +141,7 @@ _EXPLAINED = _words(
     r"cat|dog|puppy|kitten|hamster|rabbit|pet|goldfish",
     r"cooking|baking|scissors|craft|diy|"
     r"friends again|said sorry|apologised|walk(ed|ing)? into (a|the)|bumped|banged|"
+    r"watching (a|the) (film|movie|programme|video)|monsters?|scary (film|movie|story)|"
     r"in (the|a) (game|film|movie|book|story|play|show|programme)|fortnite battle|zombies?",
     r"(football|rugby|netball|pe|match|training|tackle|gymnastics|trampoline|swimming lesson)",
     r"going to die if|die if (she|he|i|they) (doesnt|dont|cant|dont)|died laughing|"
