@@ -106,7 +106,8 @@ _IDIOMS = re.compile(
     r"killing (me|us) with|"
     r"(dying|desperate) (to|for)|(id|i d|would|to) die for|die for it|"
     r"(could|gonna|going to|will|wants? to|want to|ll) (kill|murder|strangle|throttle) "
-    r"(him|her|them|you|his (brother|sister)|her (brother|sister)|each other)"
+    r"(him|her|them|you|my (son|daughter|husband|wife|kids|children|brother|sister)|"
+    r"his (brother|sister)|her (brother|sister)|each other)"
     r"( (if|for|when|he|she|they)\b[^.]*)?|"
     r"(nearly |almost )?(killed|kill) (my|him|her)self laughing|going to die if|"
     r"die if (she|he|i|they) (doesnt|dont|cant|does not)|"
@@ -192,9 +193,10 @@ _CONCRETE = re.compile(
     r"concerned|noticed|saw|heard)\b"
 )
 _TOPIC = re.compile(
-    r"\b((lesson|lessons|talk|talks|assembly|workshop|training|documentary|policy|topic|"
-    r"course) (about|on|in|for)|learning about|(teach|taught|teaching) (them|the children|"
-    r"kids) about|safeguarding (talk|lead|policy|training)|stranger danger|pants rule|"
+    r"\b((lesson|lessons|talks|assembly|workshop|training|documentary|policy|topic|"
+    r"course) (about|on|in|for)|(a|the|this|next|that) talk (about|on|in|for)|"
+    r"learning about|(teach|taught|teaching) (them|the children|kids) about|"
+    r"safeguarding (talk|lead|policy|training)|stranger danger|pants rule|"
     r"online safety)\b"
 )
 
@@ -462,7 +464,8 @@ _STAFF_ACT = re.compile(
 # Staff telling a parent something is not staff doing something.
 _STAFF_REPORTING = re.compile(
     rf"\b(the |a |his |her |my |our )?{_STAFF} (said|says|told (me|us)|rang|phoned|called me|"
-    r"emailed|messaged me|texted me|reported|explained|mentioned) (that )?"
+    r"emailed|messaged me|texted me|reported|explained|mentioned) (that )?|"
+    rf"\b(the |a |his |her |my |our )?{_STAFF} told (him|her|them|my \w+) off\b"
 )
 _STAFF_PASSIVE = re.compile(
     rf"\b{_HIT}\b.{{0,40}}\bby (the|a|an|his|her|my|our|their|one of the) (\w+ )?{_STAFF}\b"

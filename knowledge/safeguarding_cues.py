@@ -61,6 +61,14 @@ _STRONG = _words(
     r"blackmail\w*|sextort\w*",
     r"(not|isnt|is not|never) safe (at|in) (his|her|their|my|the) (house|home|flat|place)",
     r"(dont|do not|please dont) make me go (back )?home",
+    r"not allowed to (talk|tell|say|speak) about (it|what)|(licked|licks|licking) (her|him|me)|"
+    r"touch\w* (my|her|his) (private|privates|bum|bottom|willy|boobs|chest)|"
+    r"(photos|pictures|videos|pics) of (her|him|me|them) (in the bath|naked|in bed|undressed|"
+    r"getting changed)|no tops? on|tops? off|(what|which) colour (knickers|pants|underwear)|"
+    r"about (her|his|my) body|get out of the house|(took|taken|packed) (her|his) passport|"
+    r"left in (his|her|their) (cot|room|pram|buggy) all day|"
+    r"(jews|muslims|immigrants|black people|foreigners) (control|are taking|are invading|"
+    r"should be|need to be)|dealt with|engaged to (a|an|her|his) (man|older|cousin)",
     r"(wont|will not|refuses? to|doesnt|never) take (her|him|them) to (the )?(doctor|dentist|"
     r"hospital|gp)|(no|without|hasnt had (her|his|their)) (medicine|medication|inhaler|"
     r"glasses)",
@@ -93,6 +101,13 @@ _HARM = _words(
     r"cigarettes|lifts)|(doesnt|dont|didnt) want to go (back|home)|(will|would) be angry|"
     r"(scared|afraid|frightened|worried) (of )?(what|that) .{0,25}(will|would) (do|happen)|"
     r"bleed|bleeding|cry and",
+    r"swollen|sworn at|swearing at|bastards?|little shits?|nits crawling|no hot water|"
+    r"crawling|cant talk yet|lets (himself|herself) in|till (1[0-2]|[7-9]) ?pm|"
+    r"(grab|grabs|grabbing|grabbed|pinching|pinched|slapping|slapped|touching|touched) (her|his|"
+    r"my) (bum|bottom|chest|boobs|crotch|privates|private)|(she|he) likes it|made (her|him|me) "
+    r"feel (sick|dirty|weird|scared|uncomfortable)|down there|privates|"
+    r"voicemail|its (now )?dark|left no note|no note|picked up (from|at|by)|in a car|"
+    r"group chat where|share pictures of|control the world|(her|his) body",
     r"(pulls|pulled|pulling|yanked|yanks|twisted|twists) (his|her|their|my \w+s) (ear|ears|"
     r"hair|arm|arms)",
     r"secret|secrets|not to tell|dont tell|wont say|wouldnt say|changing (her|his) story|"
@@ -118,7 +133,10 @@ _HARM = _words(
 )
 _CONTEXT = _words(
     r"the baby|little ones|toddler|daddy|mummy|van|parties|after we go to bed|late at night|"
-    r"friend is (1[89]|[2-9][0-9])|"
+    r"friend is (1[89]|[2-9][0-9])|(a |an )?(1[89]|[2-9][0-9]) (year old|yo)|"
+    r"(he|she|they) (said|says|told)|told (me|us|her|him|his|my)|says (that )?(his|her)|"
+    r"(my|her|his) (brothers|sisters|dads|mums) (friend|freind|mate)|cousin|neighbours?|"
+    r"(her|his|their) (fathers|mothers|dads|mums)|"
     r"older (man|men|woman|women|boy|boys|lad|lads|guy|guys|girl|girls)|a man|a woman|men|"
     r"stranger|adult|grown ups?|fella|new fella|boyfriend|in (his|her) (twenties|20s|thirties)",
     r"gaming|discord|instagram|tiktok|snapchat|online|video (chat|call)\w*|gift card|"
@@ -139,7 +157,8 @@ _EXPLAINED = _words(
     r"(he|she|they|it) (is|was|were) (fine|ok|okay)|all fine|sorted it",
     r"hug\w*|cuddl\w*|calmed|comfort\w*|reassur\w*|thank you|thanks|grateful|lovely|brilliant",
     r"cat|dog|puppy|kitten|hamster|rabbit|pet|goldfish",
-    r"cooking|baking|scissors|craft|diy|"
+    r"cooking|baking|scissors|craft|diy|trapped|caught (his|her|my) (finger|hand|foot)|"
+    r"ball|told (him|her|them|me|us|my \w+) off|"
     r"friends again|said sorry|apologised|walk(ed|ing)? into (a|the)|bumped|banged|"
     r"watching (a|the) (film|movie|programme|video)|monsters?|scary (film|movie|story)|"
     r"in (the|a) (game|film|movie|book|story|play|show|programme)|fortnite battle|zombies?",
