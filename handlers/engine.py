@@ -190,6 +190,9 @@ class Engine:
         if press is None:
             return [Reply(render("button_expired"), self._menu_buttons())]
         context = self._school_context()
+        if press.action in ("menu", "ask") and current and current.flow == safeguarding.FLOW:
+            flows.cancel(turn)  # the referral is filed: they chose to do something else
+            current = None
         if press.action in ("menu", "ask") and current is not None:
             return flows.part_way(current)
         if press.action == "menu":

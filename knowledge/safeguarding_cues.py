@@ -61,6 +61,14 @@ _STRONG = _words(
     r"blackmail\w*|sextort\w*",
     r"(not|isnt|is not|never) safe (at|in) (his|her|their|my|the) (house|home|flat|place)",
     r"(dont|do not|please dont) make me go (back )?home",
+    r"walk(s|ing|ed)? in on (her|him|me|them)|(biting|bites|bit|hitting|punching|scratching|"
+    r"cutting|burning|hurting) (his|her|my|their) (own )?(arms?|legs?|hands?|wrists?|face|"
+    r"head)|until (it|they) bleeds?|rope in (her|his|their|my)|found a rope|noose|ligature|"
+    r"(made|make|makes|forced|forcing) (him|her|me|them) (strip|undress|get naked)|cornered|"
+    r"never got there|(didnt|did not|never) (make it|get|arrive) (to|there)|"
+    r"(pays|paid|paying) (him|her|them|my \w+) to|look after (bags|packages|parcels)|"
+    r"hold (bags|packages|parcels|stuff) for|lets (himself|herself) in|"
+    r"on (his|her|their) own till",
     r"not allowed to (talk|tell|say|speak) about (it|what)|(licked|licks|licking) (her|him|me)|"
     r"touch\w* (my|her|his) (private|privates|bum|bottom|willy|boobs|chest)|"
     r"(photos|pictures|videos|pics) of (her|him|me|them) (in the bath|naked|in bed|undressed|"
@@ -170,6 +178,10 @@ _EXPLAINED = _words(
 )
 
 
+# Ordinary reasons for weaker cues ("always hungry after school"): they excuse those alone.
+_ORDINARY = _words(r"after (school|swimming|football|pe|training|clubs?|practice)")
+
+
 def cue_score(sentence: str) -> float:
     """How much a cleaned sentence reads like a disclosure by its cue words, 0 to 1
     (0.5 and above: refer)."""
@@ -177,7 +189,7 @@ def cue_score(sentence: str) -> float:
         return 0.0
     strong = len({m.group(0) for m in _STRONG.finditer(sentence)})
     harm = len({m.group(0) for m in _HARM.finditer(sentence)})
-    if not strong and not harm:
+    if not strong and (not harm or _ORDINARY.search(sentence)):
         return 0.0
     context = len({m.group(0) for m in _CONTEXT.finditer(sentence)})
     total = strong + 0.5 * harm + 0.5 * context

@@ -212,6 +212,14 @@ def test_each_question_after_a_referral_can_be_skipped(chat, db):
     assert db["questions"].count == 1
 
 
+def test_choosing_to_ask_a_question_leaves_the_referral(chat, db):
+    chat.send(DISCLOSURE)
+    chat.send(button="1:ask")
+    chat.send("can I post photos of my child on facebook")
+    assert db["questions"].count == 1
+    assert len(timeline_of(db, only_case(db).id)) == 1
+
+
 def test_after_a_quiet_while_messages_are_questions_again(chat, db, knowledge):
     chat.send(DISCLOSURE)
     later = Engine(knowledge, db, clock=lambda: NOW + timedelta(hours=3))
