@@ -109,7 +109,8 @@ _IDIOMS = re.compile(
     r"(him|her|them|you|my (son|daughter|husband|wife|kids|children|brother|sister)|"
     r"his (brother|sister)|her (brother|sister)|each other)"
     r"( (if|for|when|he|she|they)\b[^.]*)?|"
-    r"(nearly |almost )?(killed|kill) (my|him|her)self laughing|going to die if|"
+    r"(nearly |almost )?(killed|kill|killing) (my|him|her|them)sel(f|ves) laughing|"
+    r"going to die if|"
     r"die if (she|he|i|they) (doesnt|dont|cant|does not)|"
     r"bored to death|scared (stiff|of the dark|of spiders|of dogs)|"
     r"terrified on the|fight like cat and dog|like cat and dog|"
@@ -481,7 +482,7 @@ _NOT_HARM = re.compile(
 _EXCUSES = {
     "neglect": re.compile(
         r"\b(football|swimming|training|pe|club|after school|snack|growth spurt|growing|"
-        r"comes home from|gets home from)\b"
+        r"comes home from|gets home from|pick ?up|home time)\b"
     ),
     "missing": re.compile(
         r"\b(cat|dog|pet|hamster|rabbit|puppy|kitten|coat|bag|shoe|shoes|jumper|lunchbox|kit|"

@@ -26,7 +26,7 @@ _STRONG = _words(
     r"naked|nude|nudes|porn\w*|sex|sexual\w*|private parts?|privates|willy|vagina|penis|"
     r"undress\w*|molest\w*|rape\w*|paedo\w*|forced to (do|have|touch|watch|send|kiss)|"
     r"(hand|hands|fingers?) (in|down|inside|up|under) (her|his|my|their) (knickers|pants|"
-    r"underwear|skirt|shorts|trousers|top|nightie|pyjamas)|no clothes( on)?|"
+    r"underwear|skirt|shorts|trousers|top|nightie|pyjamas|dress)|no clothes( on)?|"
     r"without (any )?clothes|in bed with (him|her|a|the|them|me|my)|sleep with|"
     r"send (a |some )?(picture|photo|pic|selfie|video)s? (in|of) (her|his|your|their|my)|"
     r"swimming costume|in (her|his|your) (underwear|pants|knickers|pyjamas)|"
@@ -68,7 +68,15 @@ _STRONG = _words(
     r"never got there|(didnt|did not|never) (make it|get|arrive) (to|there)|"
     r"(pays|paid|paying) (him|her|them|my \w+) to|look after (bags|packages|parcels)|"
     r"hold (bags|packages|parcels|stuff) for|lets (himself|herself) in|"
-    r"on (his|her|their) own till",
+    r"on (his|her|their) own till|(through|in|from) the bins|bins for food|"
+    r"(took|taken|taking|swallowed|swallowing) .{0,20}(tablets|pills|paracetamol|medicine|"
+    r"bleach)|(want|wanted|wants) (it all|everything|the pain) to stop|"
+    r"jump (out of|off|from) (the|a|his|her) (window|bridge|roof|building|balcony)|"
+    r"(made|makes|making|forced) (him|her|me|them|my \w+) (lick|eat .{0,15}off the floor)|"
+    r"never got (there|to (class|school))|hotels? with|with (men|a man|adults) (she|he) met|"
+    r"take up arms|armed (struggle|uprising)|(doesnt|dont|didnt) want to go (back )?home|"
+    r"(doesnt|dont|didnt) want to go back( to (his|her|their|my) (dads?|mums?|fathers?|"
+    r"mothers?|house|home|place|step ?\w+))?$",
     r"not allowed to (talk|tell|say|speak) about (it|what)|(licked|licks|licking) (her|him|me)|"
     r"touch\w* (my|her|his) (private|privates|bum|bottom|willy|boobs|chest)|"
     r"(photos|pictures|videos|pics) of (her|him|me|them) (in the bath|naked|in bed|undressed|"
@@ -106,9 +114,11 @@ _HARM = _words(
     r"beautiful|gorgeous|sexy|hot|special|mature)|between (them|us|you and me|the two of)|"
     r"or (she|he|they)(ll| will) (tell|share|post|send)|"
     r"(giving|give|gave|gives|offering|offered) .{0,25}\b(vapes|alcohol|drugs|weed|"
-    r"cigarettes|lifts)|(doesnt|dont|didnt) want to go (back|home)|(will|would) be angry|"
+    r"cigarettes|lifts)|(will|would) be angry|"
     r"(scared|afraid|frightened|worried) (of )?(what|that) .{0,25}(will|would) (do|happen)|"
-    r"bleed|bleeding|cry and",
+    r"bleed|bleeding|cry and|mocks?|mocking|ridicul\w+|"
+    r"calls (him|her|me) (a |an )?(freak|loser|monster|animal|pig|mistake|retard)|"
+    r"(more )?grown up than|(see|meet) (her|him|up) in person|in the snow",
     r"swollen|sworn at|swearing at|bastards?|little shits?|nits crawling|no hot water|"
     r"crawling|cant talk yet|lets (himself|herself) in|till (1[0-2]|[7-9]) ?pm|"
     r"(grab|grabs|grabbing|grabbed|pinching|pinched|slapping|slapped|touching|touched) (her|his|"
@@ -179,7 +189,9 @@ _EXPLAINED = _words(
 
 
 # Ordinary reasons for weaker cues ("always hungry after school"): they excuse those alone.
-_ORDINARY = _words(r"after (school|swimming|football|pe|training|clubs?|practice)")
+_ORDINARY = _words(
+    r"after (school|swimming|football|pe|training|clubs?|practice)|at (pick ?up|home time)"
+)
 
 
 def cue_score(sentence: str) -> float:
