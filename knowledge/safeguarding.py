@@ -105,8 +105,10 @@ _IDIOMS = re.compile(
     r"(is|are|was|were|its|it s|you re|youre|theyre|hes|shes) (\w+ )?killing (me|us)|"
     r"killing (me|us) with|"
     r"(dying|desperate) (to|for)|(id|i d|would|to) die for|die for it|"
-    r"(could|gonna|going to|will|wants? to|want to|ll) (kill|murder|strangle|throttle) "
+    r"(could|gonna|going to|will|would|wants? to|want to|ll|hed|shed|id|d) "
+    r"(kill|murder|strangle|throttle) "
     r"(him|her|them|you|my (son|daughter|husband|wife|kids|children|brother|sister)|"
+    r"(his|her|my|their) (little |big |baby )?(brother|sister)s?|"
     r"his (brother|sister)|her (brother|sister)|each other)"
     r"( (if|for|when|he|she|they)\b[^.]*)?|"
     r"(nearly |almost )?(killed|kill|killing) (my|him|her|them)sel(f|ves) laughing|"
@@ -404,9 +406,10 @@ _RULES = (
         r"(made|forced|forcing|force|making) (her |him |me )?to (marry|get married)|"
         r"marry (her|his|my) cousin|married off|promised (her|him|my .{0,30}) to",
         r"engaged at (1[0-7]|[0-9])",
-        r"((is|aged|age|only) (1[0-7]|[0-9])|(1[0-7]|[0-9]) (year old|years old))\b.{0,60}"
+        r"((is|aged|age|only|shes|hes) (1[0-7]|[0-9])|(1[0-7]|[0-9]) (year old|years old))\b"
+        r".{0,60}"
         r"\b(married|marry|marrying|husband|wedding to)\b|"
-        r"\b(married|marry|marrying)\b.{0,60}\b((is|aged|age|only) (1[0-7]|[0-9])\b|"
+        r"\b(married|marry|marrying)\b.{0,60}\b((is|aged|age|only|shes|hes) (1[0-7]|[0-9])\b|"
         r"(1[0-7]|[0-9]) (year old|years old))",
     ),
     _rule(
@@ -457,6 +460,9 @@ _STAFF_ACT = re.compile(
     r"sexy|pretty|fit|special|(his|her) favourite)\b|"
     r"\b(kept|keeps|keeping) (her|him|my \w+) behind\b|"
     r"\b(get|getting|gets) changed in front of (him|her)\b|"
+    r"\b(comments?|remarks?) about (her|his|my \w+s|their) (figure|body|chest|legs|bum|"
+    r"looks|boobs)\b|\b(letting|lets|let|allowing|allows) .{0,25}\b(vape|vapes|smoke|drink|"
+    r"watch)\b|"
     r"\b(pulled|pulls|dragged|drags|grabbed|grabs|yanked|lifted) (him|her|my \w+|them) "
     r"(up )?by (the|his|her|their) (hair|ponytail|ear|ears|arm|arms|hood|collar|neck|"
     r"jumper|coat|wrist)\b|"
@@ -464,6 +470,11 @@ _STAFF_ACT = re.compile(
     r"hair|arm|arms)\b|"
     r"\b(alone|on (her|his|their) own) (with (her|him|them|my \w+)|in (a|the|his|her) (room|"
     r"changing rooms?|office|car|cupboard|toilets?|van))\b"
+)
+# Asking whether something is allowed (following a pupil online, say) is asking about a rule.
+_PERMISSION = re.compile(
+    r"^(is it (ok|okay|alright|appropriate|normal|acceptable|allowed)|(are|is) (\w+ ){1,3}"
+    r"allowed|can (a|the|my|his|her) (\w+ )?(teacher|coach|ta|staff)|should (a|the) )"
 )
 # Staff telling a parent something is not staff doing something.
 _STAFF_REPORTING = re.compile(
@@ -482,7 +493,8 @@ _NOT_HARM = re.compile(
 _EXCUSES = {
     "neglect": re.compile(
         r"\b(football|swimming|training|pe|club|after school|snack|growth spurt|growing|"
-        r"comes home from|gets home from|pick ?up|home time)\b"
+        r"comes home from|gets home from|pick ?up|home time|bigger (lunch|snack|portions?|"
+        r"breakfast)|(can|could) (he|she|they) have)\b"
     ),
     "missing": re.compile(
         r"\b(cat|dog|pet|hamster|rabbit|puppy|kitten|coat|bag|shoe|shoes|jumper|lunchbox|kit|"
@@ -526,6 +538,8 @@ def _general(sentence: str) -> bool:
 
 def _allegation(sentence: str) -> bool:
     sentence = _STAFF_REPORTING.sub(" ", sentence)
+    if _PERMISSION.match(sentence) and not re.search(rf"\b{_HIT}\b", sentence):
+        return False  # "is it ok for a teacher to follow my son?" asks about a rule
     passive = _STAFF_PASSIVE.search(sentence)
     if passive and not _STAFF_EXCUSE.search(sentence):
         return True

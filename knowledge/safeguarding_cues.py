@@ -74,6 +74,17 @@ _STRONG = _words(
     r"jump (out of|off|from) (the|a|his|her) (window|bridge|roof|building|balcony)|"
     r"(made|makes|making|forced) (him|her|me|them|my \w+) (lick|eat .{0,15}off the floor)|"
     r"never got (there|to (class|school))|hotels? with|with (men|a man|adults) (she|he) met|"
+    r"(held|holds|holding|put|puts) (his|her|my|their) hand (over|on|in) (the )?(hob|fire|"
+    r"iron|cooker|stove|candle|kettle|boiling)|(said|says|told \w+) (that )?(she|he|they) "
+    r"fell but|rubbed (himself|herself|his \w+) (against|on)|(exposed|flashed) (himself|"
+    r"herself)|showed (her|him|me|them) his (privates|willy|penis|private parts)|"
+    r"unless (he|she|they|you|i) sends?|send (them|it) to everyone|share (them|it) with "
+    r"everyone|ending (my|his|her|their) life|(private|intimate|rude) (pictures|photos|pics|"
+    r"images|videos)|bed (hasnt|has not|wasnt|was not) been slept in|(none of|nobody|no one)"
+    r" .{0,20}knows? where (he|she|they) (is|are)|(boyfriend|girlfriend) is (1[89]|[2-9][0-9])"
+    r"|has to be nice to (them|him|his mates)|(his|their) mates flats?|behead\w*|"
+    r"terroris\w+|(are|were) heroes|came back married|home is (scary|horrible|not safe|"
+    r"frightening)|sleep at school|"
     r"take up arms|armed (struggle|uprising)|(doesnt|dont|didnt) want to go (back )?home|"
     r"(doesnt|dont|didnt) want to go back( to (his|her|their|my) (dads?|mums?|fathers?|"
     r"mothers?|house|home|place|step ?\w+))?$",
@@ -118,7 +129,8 @@ _HARM = _words(
     r"(scared|afraid|frightened|worried) (of )?(what|that) .{0,25}(will|would) (do|happen)|"
     r"bleed|bleeding|cry and|mocks?|mocking|ridicul\w+|"
     r"calls (him|her|me) (a |an )?(freak|loser|monster|animal|pig|mistake|retard)|"
-    r"(more )?grown up than|(see|meet) (her|him|up) in person|in the snow",
+    r"(more )?grown up than|(see|meet) (her|him|up) in person|in the snow|"
+    r"(frightens|scares) (her|him|me|them)|twisted (it|her|his)",
     r"swollen|sworn at|swearing at|bastards?|little shits?|nits crawling|no hot water|"
     r"crawling|cant talk yet|lets (himself|herself) in|till (1[0-2]|[7-9]) ?pm|"
     r"(grab|grabs|grabbing|grabbed|pinching|pinched|slapping|slapped|touching|touched) (her|his|"
@@ -190,7 +202,8 @@ _EXPLAINED = _words(
 
 # Ordinary reasons for weaker cues ("always hungry after school"): they excuse those alone.
 _ORDINARY = _words(
-    r"after (school|swimming|football|pe|training|clubs?|practice)|at (pick ?up|home time)"
+    r"after (school|swimming|football|pe|training|clubs?|practice)|at (pick ?up|home time)|"
+    r"bigger (lunch|snack|portions?|breakfast)|(can|could) (he|she|they) have"
 )
 
 
