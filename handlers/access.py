@@ -13,6 +13,12 @@ from storage.cases import Case
 OFFICE = "office"
 # a case "about" this role is never shown to it, whatever its route says
 SUBJECT_OF = {"headteacher": "head", "chair_of_governors": "chair"}
+# pages of the staff web console beyond casework, and the roles that may open them
+MANAGE_STAFF = frozenset({"headteacher", OFFICE})
+SEE_GAPS = frozenset({"headteacher", OFFICE})
+SEE_FIGURES = frozenset(
+    {"headteacher", "deputy", "chair_of_governors", "vice_chair", "clerk", OFFICE}
+)
 
 
 def routed_roles(case: Case) -> set[str]:

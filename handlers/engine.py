@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff
+from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff, web_sign_in
 from handlers.access import is_staff
+from handlers.gap_review import LiveKnowledge
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
@@ -50,11 +51,16 @@ class Engine:
     def __init__(
         self, knowledge: Knowledge, db: Database, *, clock: Callable[[], datetime] = _utc_now
     ) -> None:
-        self.knowledge = knowledge
+        self._knowledge = LiveKnowledge(knowledge, db)
         self.db = db
         self.clock = clock  # tests pass a fixed one; due dates count from it
         office_chat = knowledge.school.casework.office_chat_id
         configure_office_chat(db, None if office_chat is None else f"tg:{office_chat}", clock())
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The school's knowledge with the phrasings staff have accepted so far."""
+        return self._knowledge.current()
 
     # -- entry point ------------------------------------------------------------------------
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:
@@ -179,6 +185,8 @@ class Engine:
             return self._cancel(turn, current)
         if command == "/gaps":
             return gaps.command(turn)
+        if command == "/web":
+            return web_sign_in.command(turn)
         if command[1:] in flows.STARTS:
             return flows.begin(turn, current, command[1:])
         unknown = Reply(render("unknown_command", command=command[:32]))
@@ -211,11 +219,9 @@ class Engine:
             replies = flows.on_press(turn, current, press.action, press.args)
             return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
-            question_id, verdict = press.args
-            if (
-                question_id.isdigit()
-                and verdict in ("up", "down")
-                and record_feedback(self.db, int(question_id), helpful=verdict == "up")
+            token, verdict = press.args
+            if verdict in ("up", "down") and record_feedback(
+                self.db, token, helpful=verdict == "up"
             ):
                 return [Reply(render("feedback_thanks", helpful=verdict == "up"))]
             return [Reply(render("button_expired"), self._menu_buttons())]

@@ -16,9 +16,9 @@ from handlers import buttons
 from handlers.access import OFFICE, audit, handling_role, is_staff, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
 from handlers.coverage import describe
+from handlers.deadlines import is_overdue, next_deadline
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
-from handlers.schooldays import is_past
 from handlers.submission import due_dates
 from handlers.templates import render
 from handlers.turn import Turn
@@ -62,15 +62,11 @@ class Row:
 
 
 def _row(turn: Turn, case: Case) -> Row:
-    what, due = (
-        ("acknowledge", case.acknowledge_by)
-        if case.status == "open"
-        else ("respond", case.respond_by)
-    )
-    return Row(case, what, due or "", bool(due) and is_past(due, turn.now))
+    what, due = next_deadline(case) or ("respond", case.respond_by or "")
+    return Row(case, what, due, is_overdue(case, turn.now))  # a moment: safeguarding is hours
 
 
-def _guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
+def guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
     """The case, if this person may do `action` to it, with the turn as the role they
     handle it in (someone holding two roles acts in the name of the one it was routed to);
     audited either way."""
@@ -151,7 +147,7 @@ def _timeline(turn: Turn, case: Case) -> list[dict[str, Any]]:
 
 
 def show(turn: Turn, reference: str, note: str | None = None) -> list[Reply]:
-    turn, case = _guard(turn, "view", reference, acting=False)
+    turn, case = guard(turn, "view", reference, acting=False)
     code = case.reference
     actions = []
     if case.status not in CLOSED:
@@ -203,27 +199,27 @@ def _done(
 
 
 def acknowledge(turn: Turn, reference: str) -> list[Reply]:
-    turn, case = _guard(turn, "ack", reference)
+    turn, case = guard(turn, "ack", reference)
     notices = _parent_notice(turn, case, "ack")
     acknowledge_case(turn.db, case, turn.person.role, notices, turn.now)
     return _done(turn, case, "ack", bool(notices))
 
 
 def reply(turn: Turn, reference: str, text: str) -> list[Reply]:
-    turn, case = _guard(turn, "reply", reference)
+    turn, case = guard(turn, "reply", reference)
     notices = _parent_notice(turn, case, "reply", text)
     record_staff_response(turn.db, case, turn.person.role, text, notices, turn.now)
     return _done(turn, case, "reply", bool(notices))
 
 
 def note(turn: Turn, reference: str, text: str) -> list[Reply]:
-    turn, case = _guard(turn, "note", reference)
+    turn, case = guard(turn, "note", reference)
     add_case_message(turn.db, case, text, [], turn.now, actor=turn.person.role, event="note")
     return _done(turn, case, "note")
 
 
 def resolve(turn: Turn, reference: str, outcome: str) -> list[Reply]:
-    turn, case = _guard(turn, "resolve", reference)
+    turn, case = guard(turn, "resolve", reference)
     notices = _parent_notice(turn, case, "resolve", outcome)
     resolve_case(turn.db, case, turn.person.role, outcome, notices, turn.now)
     return _done(turn, case, "resolve", bool(notices))
@@ -231,7 +227,7 @@ def resolve(turn: Turn, reference: str, outcome: str) -> list[Reply]:
 
 def escalate(turn: Turn, reference: str) -> list[Reply]:
     """Pass the case up to the next person (never the one it is about); I keep sight of it."""
-    turn, case = _guard(turn, "escalate", reference)
+    turn, case = guard(turn, "escalate", reference)
     onward = next_up(case.assignee_role, case.about, turn.casework)
     if onward is None:
         return show(turn, reference, render("staff_cannot_escalate", case=case))
@@ -262,7 +258,7 @@ def escalate(turn: Turn, reference: str) -> list[Reply]:
 
 def start_writing(turn: Turn, reference: str, step: str) -> list[Reply]:
     """Reply, note or resolve: ask for the text, which the next message provides."""
-    turn, case = _guard(turn, f"{step}-start", reference)
+    turn, case = guard(turn, f"{step}-start", reference)
     save_conversation(
         turn.db,
         turn.person.id,
@@ -311,16 +307,18 @@ def on_press(turn: Turn, action: str, reference: str) -> list[Reply]:
 
 
 def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> list[Reply]:
-    """The typed reply, note or outcome: done, then back to the case."""
+    """The typed reply, note or outcome: written, and only then is the step over (if
+    writing fails, the step still waits for the text), then back to the case."""
     text = (incoming.text or "").strip()
     reference = conversation.draft["reference"]
     if not text:
         return [Reply(render("form_not_text", media=incoming.media), (CANCEL,))]
-    end_conversation(turn.db, turn.person.id)
     try:
-        return WRITERS[conversation.step](turn, reference, text)
+        replies = WRITERS[conversation.step](turn, reference, text)
     except Refused as error:
-        return refused(error)
+        replies = refused(error)
+    end_conversation(turn.db, turn.person.id)
+    return replies
 
 
 def resume(turn: Turn, conversation: Conversation) -> list[Reply]:

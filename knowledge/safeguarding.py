@@ -256,8 +256,8 @@ _RULES = (
         r"(sit|sits|sat|sitting) on (his|her|their) (lap|knee)",
         r"touch\w* .{0,40}((doesnt|dont|didnt) like it|uncomfortable)",
         r"(photo|pic|picture|video|selfie|image)s? of (his|her|their|your) (body|bum|chest|"
-        r"private parts)|(photo|pic|picture|video|selfie|image)s? of (himself|herself|"
-        r"themselves)",
+        r"private parts)|(send|sent|sends|sending|asked for|wants) .{0,20}(photo|pic|picture|"
+        r"video|selfie|image)s? of (himself|herself|themselves)",
         r"private (area|areas|bits|parts?)",
         r"(make|makes|made|making|force|forces|forced|forcing|get|gets|got) (her|him|me|them) "
         r"(to )?do (things|stuff|something)|(do|did|doing) (things|stuff) (she|he|i|they) "
@@ -340,7 +340,7 @@ _RULES = (
         r"presents|a present) (to|if)|get (in|into) (the|his|her|their|a|an) (car|van)",
         r"(told|telling|tells|dared|daring|asked|asking) (him|her|them|my \w+) to (hurt|harm|"
         r"cut|film|send|kill|touch|strip|undress)",
-        r"(special|his girlfriend|her boyfriend|mature for (her|his) age)",
+        r"(his girlfriend|her boyfriend|mature for (her|his) age)",
     ),
     _rule(
         "domestic_abuse",
@@ -352,7 +352,7 @@ _RULES = (
         r"(grabbed|had|got) me by the throat",
         r"police (were |was )?(called|came|come) (to ours|round|to the house|to our)",
         r"smash(ed|es|ing) (the house|everything|things|the place) up",
-        r"threat\w* (me|us) and the (kids|children)|(threatening|threatened) (me|us)",
+        r"threat\w* (me|us) and the (kids|children)",
         r"(scared|afraid|frightened|terrified) of (my|her|his) (partner|husband|ex|boyfriend|"
         r"wife|girlfriend)",
         r"not allowed near (him|her|them|us)",
@@ -432,7 +432,7 @@ _ADULT_HARM = re.compile(
     rf"\b{_HIT} by (his|her|their|my|a|an|the|our|mums|dads) (\w+ )?{_FAMILY_ADULT}\b|"
     rf"\b(is|was|being|been|getting|got|gets) (hurt|hit|beaten|abused|smacked|slapped|"
     rf"punched|kicked|neglected)\b|"
-    rf"\b(child )?abus(e|ed|ing|es)\b|"
+    rf"\bchild abuse|abuse at home|(abused|abusing) (him|her|them|me|my|a|the)\b|"
     rf"\b(bruises|bruising|marks|finger marks|hand marks|belt marks|black eye|burns?)\b.{{0,60}}"
     rf"\b(did it|did this|because|said|says|told|wont say|wouldnt say|every)\b|"
     rf"\b{_HARD_HIT}\b.{{0,10}}\b{_CHILD}\b|"
@@ -487,7 +487,22 @@ _STAFF_PASSIVE = re.compile(
 )
 _NOT_HARM = re.compile(
     r"\b(abusive (comments|messages|posts|language)|verbal abuse|online abuse|abuse online|"
-    r"abuse (of|at|towards|aimed at) (staff|teachers|parents|the school))\b"
+    r"abuse (of|at|towards|aimed at|under|on) (staff|teachers|parents|the school|a|the|my)|"
+    r"social media abuse|(posted|posting|posts|sends? me|sent me|receiving|received|report|"
+    r"reporting|records of|evidence of|keep) (\w+ ){0,2}abuse)\b"
+)
+# A member of staff asking about their own conduct, or anyone asking whether something
+# is allowed without a particular child in it, asks about a rule.
+_ASKING_A_RULE = re.compile(
+    r"\b(is (that|it|this) (ok|okay|alright|allowed|appropriate)|am i allowed|"
+    r"is that allowed|can i)\b"
+)
+_STAFF_SELF = re.compile(
+    r"\b(i (teach|coach|work)|im a (ta|teacher|member of staff|tutor|coach)|i am a (ta|"
+    r"teacher|member of staff)|as a (teacher|ta|member of staff|governor|coach))\b"
+)
+_A_CHILD = re.compile(
+    r"\bmy (\w+ )?(son|daughter|child|kid|kids|boy|girl|\d+ year old)s?\b|\b(him|her)\b"
 )
 # What makes a category's words harmless in a sentence: an explained injury, a lost pet.
 _EXCUSES = {
@@ -538,7 +553,12 @@ def _general(sentence: str) -> bool:
 
 def _allegation(sentence: str) -> bool:
     sentence = _STAFF_REPORTING.sub(" ", sentence)
-    if _PERMISSION.match(sentence) and not re.search(rf"\b{_HIT}\b", sentence):
+    physical = re.search(rf"\b{_HIT}\b", sentence)
+    if not physical and (
+        _PERMISSION.match(sentence)
+        or _STAFF_SELF.search(sentence)
+        or (_ASKING_A_RULE.search(sentence) and not _A_CHILD.search(sentence))
+    ):
         return False  # "is it ok for a teacher to follow my son?" asks about a rule
     passive = _STAFF_PASSIVE.search(sentence)
     if passive and not _STAFF_EXCUSE.search(sentence):
@@ -582,7 +602,7 @@ class Detector:
         self.scorers = tuple(scorers)
 
     def assess(self, text: str) -> Assessment:
-        parts = sentences(text)
+        parts = [" ".join(_NOT_HARM.sub(" ", part).split()) for part in sentences(text)]
         for sentence in parts:
             if found := _rules(sentence):
                 return found

@@ -30,8 +30,9 @@ _STRONG = _words(
     r"without (any )?clothes|in bed with (him|her|a|the|them|me|my)|sleep with|"
     r"send (a |some )?(picture|photo|pic|selfie|video)s? (in|of) (her|his|your|their|my)|"
     r"swimming costume|in (her|his|your) (underwear|pants|knickers|pyjamas)|"
-    r"(have|having|get|getting|take|taking) a (bath|shower) with|bikini|swimwear|"
-    r"(photos|pictures|pics|selfies) (in|of) (a|her|his|their) (swimsuit|underwear|pants)|"
+    r"(have|having|get|getting|take|taking) a (bath|shower) with|"
+    r"(photos|pictures|pics|selfies|videos) (in|of) (a|her|his|their) (swimsuit|underwear|"
+    r"pants|bikini|swimwear)|"
     r"convicted|conviction|sex offender|offences against children|child offences",
     # self-harm and suicide
     r"paracetamol|overdose\w*|suicid\w*|self ?harm\w*|goodbye (letters?|notes?)|"
@@ -85,6 +86,8 @@ _STRONG = _words(
     r"|has to be nice to (them|him|his mates)|(his|their) mates flats?|behead\w*|"
     r"terroris\w+|(are|were) heroes|came back married|home is (scary|horrible|not safe|"
     r"frightening)|sleep at school|"
+    r"special (cuddles|hugs|games?|secrets?|tickles|time|touch\w*)|(special|little) "
+    r"operation|operation .{0,20}(married|marry|pure|woman)|(make|makes|making) her pure|"
     r"take up arms|armed (struggle|uprising)|(doesnt|dont|didnt) want to go (back )?home|"
     r"(doesnt|dont|didnt) want to go back( to (his|her|their|my) (dads?|mums?|fathers?|"
     r"mothers?|house|home|place|step ?\w+))?$",
@@ -95,7 +98,8 @@ _STRONG = _words(
     r"about (her|his|my) body|get out of the house|(took|taken|packed) (her|his) passport|"
     r"left in (his|her|their) (cot|room|pram|buggy) all day|"
     r"(jews|muslims|immigrants|black people|foreigners) (control|are taking|are invading|"
-    r"should be|need to be)|dealt with|engaged to (a|an|her|his) (man|older|cousin)",
+    r"should be|need to be)|(should|need to|must) be dealt with|"
+    r"engaged to (a|an|her|his) (man|older|cousin)",
     r"(wont|will not|refuses? to|doesnt|never) take (her|him|them) to (the )?(doctor|dentist|"
     r"hospital|gp)|(no|without|hasnt had (her|his|their)) (medicine|medication|inhaler|"
     r"glasses)",
@@ -114,7 +118,8 @@ _HARM = _words(
     r"scared|terrified|frightened|afraid|petrified|hides|hiding|flinch\w*|nightmares|"
     r"uncomfortable|upset every|crying every|cries every|(doesnt|didnt|dont) like (it|him|"
     r"her|going)|shaking|woke up screaming",
-    r"(shut|shuts|locked|locks|locking|puts|put) .{0,25}\b(in|out|outside)\b|for hours|"
+    r"(shut|shuts|locked|locks|locking|puts|put) (him|her|them|me|my \w+|the \w+|his \w+|"
+    r"her \w+)( \w+)? (in|out|outside)\b|for hours|"
     r"in the cold|plays doctors|knickers|underwear|earn (money|cash)|easy money|"
     r"(meet|meets|meeting) (him|her|them) (at|in|after)|loves (her|him)|"
     r"doesnt love (him|her|me)|(its|it is|was) (his|her|my) fault|mice|rats|"
@@ -147,7 +152,8 @@ _HARM = _words(
     r"(mum|dad|parents|mummy|daddy|teacher))|never see",
     r"(asking|asked|asks) (him|her|them|my \w+ )?(to )?(where|what school|how old|for (his|"
     r"her|their) (address|number|snapchat)|to (video|meet|send|keep|delete|come))|"
-    r"wants to (meet|video)|says (he|she) is (1[0-9]|[0-9])|pretend\w* to be (a|an|\d)|"
+    r"wants to (meet|video)|says (he|she) is (1[0-9]|[0-9])|"
+    r"pretend\w* to be ((a|an) (\w+ )?(girl|boy|kid|child|teen)|1[0-7]|[0-9])\b|"
     r"lying about (his|her) age|when (his|her|their|my) (parents|mum|dad) (are|is) (asleep|out)|"
     r"video (going round|being shared)|going round (the|school|the school)",
     r"hungry|starving|bins|unwashed|filthy|smells|smelling|no food|without (dinner|food|tea)|"
@@ -185,7 +191,8 @@ _EXPLAINED = _words(
     r"fell|falling|fall|tripped|slipped|accident\w*|first aid\w*|hospital (put|said|checked)|"
     r"in a cast|plaster|ice pack|checked (him|her) over|(he|she|they|it)s (fine|ok|okay)|"
     r"(he|she|they|it) (is|was|were) (fine|ok|okay)|all fine|sorted it",
-    r"hug\w*|cuddl\w*|calmed|comfort\w*|reassur\w*|thank you|thanks|grateful|lovely|brilliant",
+    r"(?<!special )(hug\w*|cuddl\w*)|calmed|comfort\w*|reassur\w*|thank you|thanks|"
+    r"grateful|lovely|brilliant",
     r"cat|dog|puppy|kitten|hamster|rabbit|pet|goldfish",
     r"cooking|baking|scissors|craft|diy|trapped|caught (his|her|my) (finger|hand|foot)|"
     r"ball|told (him|her|them|me|us|my \w+) off|"

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.casework import Casework, load_casework
-from knowledge.curated import Curated, load_curated
+from knowledge.curated import Curated, Phrasing, add_phrasings, load_curated
 from knowledge.matcher import Matcher
 from knowledge.policy import Policy, load_policy
 
@@ -98,3 +99,9 @@ def load_knowledge(folder: Path = DEFAULT_SCHOOL_DIR) -> Knowledge:
     policy = load_policy(school.policy_file)
     curated = load_curated(school.answers_file, policy)
     return Knowledge(school, policy, curated, Matcher(policy, curated))
+
+
+def with_phrasings(knowledge: Knowledge, phrasings: Iterable[Phrasing]) -> Knowledge:
+    """The knowledge with the phrasings staff accepted from the gaps, matcher rebuilt."""
+    curated = add_phrasings(knowledge.curated, phrasings)
+    return replace(knowledge, curated=curated, matcher=Matcher(knowledge.policy, curated))

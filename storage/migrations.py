@@ -276,6 +276,76 @@ def m040_update_attempts(db: Database) -> None:
 
 
 @migrations()
+def m050_web_sign_in(db: Database) -> None:
+    # The staff web console: one-time sign-in links and sessions, each kept only as a
+    # sha256 so a copy of the database signs nobody in.
+    db["web_links"].create(
+        {
+            "id": int,
+            "token_sha256": str,
+            "person_id": str,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+        },
+        pk="id",
+        not_null={"token_sha256", "person_id", "created_at", "expires_at"},
+    )
+    db["web_links"].create_index(["token_sha256"], unique=True)
+    db["web_sessions"].create(
+        {
+            "id": int,
+            "session_sha256": str,
+            "person_id": str,
+            "csrf_token": str,  # echoed in every form, so it is shown, not a secret at rest
+            "created_at": str,
+            "last_seen_at": str,
+            "expires_at": str,  # absolute; idle expiry counts from last_seen_at
+            "ended_at": str,
+        },
+        pk="id",
+        not_null={"session_sha256", "person_id", "csrf_token", "created_at", "last_seen_at"},
+    )
+    db["web_sessions"].create_index(["session_sha256"], unique=True)
+
+
+@migrations()
+def m051_gap_decisions(db: Database) -> None:
+    # What staff decided about a knowledge gap: a new phrasing of a curated answer (target
+    # the entry id), out of scope (target an [[out_of_scope]] id, or a new pointer), or
+    # dismissed. Accepted phrasings are loaded with the curated answers.
+    db["gap_decisions"].create(
+        {
+            "id": int,
+            "decided_at": str,
+            "actor": str,
+            "actor_role": str,
+            "decision": str,  # phrasing | out_of_scope | dismissed
+            "question": str,  # the phrasing accepted (the group's example question)
+            "target": str,
+            "pointer": str,
+        },
+        pk="id",
+        not_null={"decided_at", "actor", "actor_role", "decision", "question"},
+    )
+    # Every logged question a decision covered, so the gap is not listed again.
+    db["gap_reviewed"].create(
+        {"question": str, "decision_id": int},
+        pk="question",
+        foreign_keys=[("decision_id", "gap_decisions", "id")],
+        not_null={"decision_id"},
+    )
+
+
+@migrations()
+def m008_feedback_tokens(db: Database) -> None:
+    # 👍/👎 buttons carry a random token for their own answer, not the question's row id,
+    # so a forged button cannot vote on another person's question.
+    db["questions"].add_column("feedback_token", str)
+    db["questions"].create_index(["feedback_token"], unique=True)
+
+
+@migrations()
 def m010_safeguarding_hold(db: Database) -> None:
     # Whether the DSL has ever been on a case's route: the legal hold and the parent's
     # escalation follow that history, not the route it has now. Existing cases from theirs.

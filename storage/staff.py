@@ -124,3 +124,36 @@ def revoke_staff(db: Database, role_or_person: str, now: datetime) -> list[str]:
                 [person_id, person_id],
             )
     return ids
+
+
+@dataclass(frozen=True)
+class PendingInvite:
+    role: str
+    name: str | None
+    created_at: str
+    expires_at: str
+
+
+def pending_invites(db: Database, now: datetime) -> list[PendingInvite]:
+    """Invitations not yet used and not expired, newest first."""
+    return [
+        PendingInvite(row["role"], row["name"], row["created_at"], row["expires_at"])
+        for row in db.query(
+            "SELECT role, name, created_at, expires_at FROM staff_invites "
+            "WHERE used_at IS NULL AND expires_at > ? ORDER BY id DESC",
+            [iso(now)],
+        )
+    ]
+
+
+def holder_of(db: Database, role: str) -> str | None:
+    """The person registered in `role` (the latest to register, if several)."""
+    row = next(
+        db.query(
+            "SELECT person_id FROM staff_roles WHERE role = ? ORDER BY since DESC, rowid DESC "
+            "LIMIT 1",
+            [role],
+        ),
+        None,
+    )
+    return row["person_id"] if row else None

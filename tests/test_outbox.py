@@ -10,6 +10,7 @@ from handlers.replies import Person
 from storage.cases import case_by_reference, record_staff_response
 from storage.outbox import Notice, due_notifications, mark_failed, mark_sent
 from storage.people import set_role_chat
+from storage.staff import revoke_staff
 from tests.conftest import NOW, Chat
 from tests.journeys import engine_with, raise_concern
 from tests.staffing import register
@@ -121,3 +122,17 @@ def test_a_restart_keeps_the_office_registered_by_invitation(knowledge, db):
     assert (due.chat_id, due.recipient_role) == ("555", "class_teacher:Year 3")
     office.send("/inbox")
     assert "BH-2026-0001" in office.text
+
+
+def test_a_retry_after_revocation_goes_to_whoever_holds_the_role_now(knowledge, db):
+    engine = Engine(knowledge, db, clock=lambda: NOW)
+    register(engine, "class_teacher:Year 3", "tg:777")
+    raise_concern(Chat(engine, Person("tg:42")))
+    [due] = due_notifications(db, NOW, 10)
+    assert due.chat_id == "777"
+    mark_failed(db, due.id, "Timed out", NOW + timedelta(minutes=5))
+    revoke_staff(db, "tg:777", NOW)
+    assert due_notifications(db, NOW + timedelta(minutes=5), 10) == []  # nobody: it waits
+    set_role_chat(db, "office", "tg:-100555", NOW)
+    [again] = due_notifications(db, NOW + timedelta(minutes=5), 10)
+    assert (again.id, again.chat_id) == (due.id, "-100555")

@@ -132,9 +132,20 @@ def test_ask_json_says_safeguarding(capsys):
     assert json.loads(capsys.readouterr().out)["action"] != "safeguarding"
 
 
+# Curated answers whose phrasings describe a child at risk: a member of staff in private
+# contact with a pupil online (an allegation, issue 12) or a threat to hurt a child. The
+# referral comes first; the answer is what the person reads once it has gone.
+REFERRED_ENTRIES = {"staff-contacted-pupil", "child-cyberbullied"}
+
+
 def test_policy_questions_do_not_trigger(knowledge):
-    """None of the curated phrasings or the labelled dev questions is a disclosure."""
-    questions = [q for entry in knowledge.curated.entries for q in entry.questions]
+    """None of the other curated phrasings or the labelled dev questions is a disclosure."""
+    questions = [
+        q
+        for entry in knowledge.curated.entries
+        if entry.id not in REFERRED_ENTRIES
+        for q in entry.questions
+    ]
     questions += [json.loads(line)["question"] for line in DEV.read_text().splitlines()]
     assert not [q for q in questions if suggests_child_at_risk(q)]
 

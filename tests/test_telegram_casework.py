@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from handlers.engine import Engine
 from tests.fake_bot_api import FakeBotApi
-from tests.journeys import DETAILS, engine_with
+from tests.journeys import DETAILS, PNG, engine_with
 from tests.telegram_driver import PARENT, TOKEN, button, press, running_bot, say, wait_until
 
 OFFICE_CHAT = 777
@@ -108,7 +108,7 @@ async def test_a_report_screenshot_sent_as_a_photo_is_saved(server, knowledge, d
         (message,) = await say(server, "Last night at about 9pm")
         (message,) = await tap(server, message, "A pupil")
         before = len(server.calls("sendMessage"))
-        server.push_photo(PARENT, b"\x89PNG screenshot of the post")
+        server.push_photo(PARENT, PNG)
         (message,) = (await server.wait_for_calls("sendMessage", before + 1))[before:]
         (message,) = await tap(server, message, "Done")
         (message,) = await tap(server, message, "No, the school can reply")
@@ -119,7 +119,7 @@ async def test_a_report_screenshot_sent_as_a_photo_is_saved(server, knowledge, d
     case = next(db.query("select route, kind from submissions"))
     assert case == {"route": "headteacher+dsl", "kind": "report"}
     stored = next(db.query("select size, sha256 from attachments"))
-    assert stored["size"] == len(b"\x89PNG screenshot of the post")
+    assert stored["size"] == len(PNG)
     assert len(stored["sha256"]) == 64
 
 
