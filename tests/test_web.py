@@ -10,6 +10,9 @@ import io
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 from bot.cli import main
@@ -243,6 +246,21 @@ def test_cases_filters(app, engine, chat, other_parent, clock):
     assert "BH-2026-0002" not in head.get("/cases?status=closed").text
 
 
+def test_cases_come_a_page_at_a_time(app, engine, monkeypatch, chat, other_parent):
+    monkeypatch.setattr("bot.web.PAGE_ROWS", 1)
+    raise_concern(chat)
+    raise_concern(other_parent)
+    teacher = staff(app, engine, "class_teacher:Year 3")
+    first = teacher.get("/cases?kind=concern").text
+    assert "Page 1 of 2 (2 cases)" in first
+    assert 'href="/cases?kind=concern&amp;page=2"' in first
+    second = teacher.get("/cases?kind=concern&page=2").text
+    assert "BH-2026-0001" in first + second
+    assert "BH-2026-0002" in first + second
+    assert ("BH-2026-0001" in first) != ("BH-2026-0001" in second)
+    assert "Page 2 of 2" in teacher.get("/cases?kind=concern&page=99").text
+
+
 def test_a_case_the_role_may_not_see_is_a_404_and_audited(app, engine, db, chat):
     raise_concern(chat)
     for role in ("class_teacher:Year 4", "office", "dsl"):
@@ -411,6 +429,34 @@ def test_html_a_parent_wrote_is_escaped_and_never_changed(app, engine, db, chat)
     teacher.post(f"/cases/{REF}/reply", data={"csrf_token": token, "text": "<b>hi</b>"})
     assert "<b>hi</b>" not in teacher.get(f"/cases/{REF}").text
     assert case_by_reference(db, REF).details == details
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "So", "Sm"]), max_size=50),
+        st.sampled_from(["<script>x</script>", '"><img src=x>', "{{ 7*7 }}", "a\r\nb"]),
+    )
+)
+def test_any_note_is_kept_as_written_and_shown_escaped(app, engine, db, chat, text):
+    if db["submissions"].count == 0:
+        raise_concern(chat)
+    teacher = staff(app, engine, "class_teacher:Year 3")
+    response = teacher.post(
+        f"/cases/{REF}/note", data={"csrf_token": csrf_of(teacher), "text": text}
+    )
+    if not text.strip():
+        assert response.status_code == 400
+        return
+    assert response.status_code == 303
+    stored = next(db.query("SELECT text FROM timeline WHERE event = 'note' ORDER BY id DESC"))
+    assert stored["text"] == text.strip()
+    assert str(escape(text.strip())) in teacher.get(f"/cases/{REF}").text
 
 
 def test_files_only_for_those_who_may_see_the_case(app, engine, chat):
