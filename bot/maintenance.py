@@ -10,12 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.settings import Settings
+from handlers.coverage import describe
 from storage.attachments import ATTACHMENT_DIR, data_dir
 from storage.db import backup_database, open_database
 
 MIN_FREE_BYTES = 200 * 1024 * 1024
 
 Check = tuple[str, Callable[[Settings], str]]  # what is checked; returns what was found
+
+
+class Attention(Exception):
+    """A check found something a person should act on that does not stop the bot."""
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,21 +98,32 @@ def _disk(settings: Settings) -> str:
     return f"{free // 2**30} GB free beside the database"
 
 
+def _staff(settings: Settings) -> str:
+    casework = settings.load_knowledge().school.casework
+    unreached = describe(open_database(settings.db_path), casework)
+    if unreached:
+        raise Attention(" ".join(unreached.split()))
+    return "every role has someone registered; no notification is waiting for a recipient"
+
+
 CHECKS: tuple[Check, ...] = (
     ("school and policy", _school),
     ("Telegram token", _token),
     ("database", _database),
     ("file permissions", _permissions),
     ("disk space", _disk),
+    ("staff registered", _staff),
 )
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
-    """Run every check, print one line each; exit 1 if any failed."""
+    """Run every check, print one line each; exit 1 if any failed (a warning does not)."""
     failed = 0
     for name, check in CHECKS:
         try:
             print(f"ok    {name}: {check(settings)}")
+        except Attention as note:
+            print(f"WARN  {name}: {note}")
         except (ValueError, OSError) as error:
             failed += 1
             print(f"FAIL  {name}: {error}")

@@ -15,10 +15,10 @@ from typing import Any
 from handlers import buttons
 from handlers.access import OFFICE, audit, handling_role, is_staff, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
+from handlers.coverage import describe
 from handlers.deadlines import is_overdue, next_deadline
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
-from handlers.schooldays import school_today
 from handlers.submission import due_dates
 from handlers.templates import render
 from handlers.turn import Turn
@@ -63,7 +63,7 @@ class Row:
 
 def _row(turn: Turn, case: Case) -> Row:
     what, due = next_deadline(case) or ("respond", case.respond_by or "")
-    return Row(case, what, due, is_overdue(case, school_today(turn.now)))
+    return Row(case, what, due, is_overdue(case, turn.now))  # a moment: safeguarding is hours
 
 
 def guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
@@ -105,7 +105,8 @@ def list_inbox(turn: Turn) -> list[Reply]:
             (_row(turn, case) for case in open_cases(turn.db)),
             key=lambda row: (row.due, row.case.id),
         )
-        return [Reply(render("inbox_office", rows=rows))]
+        coverage = describe(turn.db, turn.casework)
+        return [Reply(render("inbox_office", rows=rows, coverage=coverage))]
     rows = sorted(
         (_row(turn, case) for case in open_cases(turn.db) if handling_role(turn.person, case)),
         key=lambda row: (row.due, row.case.id),

@@ -10,7 +10,7 @@ from handlers import buttons
 from handlers.conversation import CANCEL, new_draft_id
 from handlers.evidence import receive_files
 from handlers.replies import Button, Incoming, Reply
-from handlers.routing import escalation
+from handlers.routing import escalation, with_dsl
 from handlers.submission import due_dates, staff_notices
 from handlers.templates import render
 from handlers.turn import Turn
@@ -87,7 +87,8 @@ def show_case(turn: Turn, reference: str, note: str | None = None) -> list[Reply
             actions.append(
                 Button("Not resolved — escalate", buttons.encode("escalate", case.reference))
             )
-        actions.append(Button("Withdraw", buttons.encode("withdraw", case.reference)))
+        if not with_dsl(case):  # the DSL decides what happens to a child's safety
+            actions.append(Button("Withdraw", buttons.encode("withdraw", case.reference)))
     text = render(
         "mycases_case",
         case=case,
@@ -161,6 +162,8 @@ def ask_withdraw(turn: Turn, reference: str) -> list[Reply]:
     case = _own(turn, reference)
     if case is None or case.status in CLOSED:
         return _gone()
+    if with_dsl(case):
+        return show_case(turn, reference, render("mycases_cannot_withdraw"))
     return [
         Reply(
             render("mycases_withdraw", case=case),
@@ -176,6 +179,8 @@ def withdraw(turn: Turn, reference: str) -> list[Reply]:
     case = _own(turn, reference)
     if case is None or case.status in CLOSED:
         return _gone()
+    if with_dsl(case):
+        return show_case(turn, reference, render("mycases_cannot_withdraw"))
     withdraw_case(turn.db, case, staff_notices(turn, case, "withdrawn"), turn.now)
     return show_case(turn, reference)
 
