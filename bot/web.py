@@ -371,7 +371,11 @@ async def export_csv(request: Request) -> Response:
     writer = csv.DictWriter(out, fieldnames=review.EXPORT_FIELDS)
     writer.writeheader()
     for case in cases:
-        writer.writerow(review.export_row(case, audit_of(turn.db, case.reference)))
+        # Every case counts in the figures, but who opened it, and when, only for those who
+        # may open it themselves: never a headteacher's view of a complaint about them.
+        may_open = handling_role(turn.person, case) is not None
+        trail = audit_of(turn.db, case.reference) if may_open else []
+        writer.writerow(review.export_row(case, trail))
     name = f"cases-since-{since or 'start'}.csv"
     return Response(
         out.getvalue(),
