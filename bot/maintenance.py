@@ -50,6 +50,22 @@ def _school(settings: Settings) -> str:
     )
 
 
+EXAMPLE_PHONE_PREFIX = "01632960"  # Ofcom's drama range: the shipped example, not a phone
+
+
+class Advice(Exception):
+    """Something to put right that does not stop the bot working."""
+
+
+def _contact(settings: Settings) -> str:
+    phone = settings.load_knowledge().school.phone
+    if phone is None:
+        raise Advice('no [school] phone in school.toml: "Ask a person" gives no number')
+    if "".join(phone.split()).startswith(EXAMPLE_PHONE_PREFIX):
+        raise Advice(f"[school] phone is still the example number {phone}: put the office's in")
+    return f'"Ask a person" gives {phone}'
+
+
 def _token(settings: Settings) -> str:
     from bot.telegram import api_urls, check_token
 
@@ -95,6 +111,7 @@ def _disk(settings: Settings) -> str:
 
 CHECKS: tuple[Check, ...] = (
     ("school and policy", _school),
+    ("office contact", _contact),
     ("Telegram token", _token),
     ("database", _database),
     ("file permissions", _permissions),
@@ -103,11 +120,13 @@ CHECKS: tuple[Check, ...] = (
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
-    """Run every check, print one line each; exit 1 if any failed."""
+    """Run every check, print one line each; exit 1 if any failed (advice does not fail)."""
     failed = 0
     for name, check in CHECKS:
         try:
             print(f"ok    {name}: {check(settings)}")
+        except Advice as advice:
+            print(f"WARN  {name}: {advice}")
         except (ValueError, OSError) as error:
             failed += 1
             print(f"FAIL  {name}: {error}")

@@ -38,6 +38,8 @@ class CaseDraft:
     involved: str | None = None
     contact_method: str | None = None
     contact_detail: str | None = None
+    child_name: str | None = None
+    parent_name: str | None = None
     anonymous: bool = False
 
 
@@ -54,6 +56,7 @@ class Case(CaseDraft):
     updated_at: str
     acknowledged_at: str | None = None
     resolved_at: str | None = None
+    passed_by: str | None = None  # staff roles ("+"-joined) that passed it up
 
 
 @dataclass(frozen=True)
@@ -242,9 +245,11 @@ def escalate_case(
     notices: list[Notice],
     now: datetime,
     actor: str = "parent",
+    passed_by: str | None = None,
 ) -> None:
     """The case moves on to someone else: the parent says it is not resolved (the next
-    stage), or a member of staff passes it up (`actor` is then their role)."""
+    stage), or a member of staff passes it up (`actor` is then their role, and `passed_by`
+    the roles that have passed it up so far)."""
     with db.atomic():
         _change(
             db,
@@ -256,6 +261,7 @@ def escalate_case(
                 "status": "open",
                 "acknowledge_by": acknowledge_by,
                 "respond_by": respond_by,
+                "passed_by": passed_by,
             },
             now,
         )

@@ -236,3 +236,13 @@ def m005_received_updates(db: Database) -> None:
         pk="update_id",
         not_null={"payload", "received_at"},
     )
+
+
+@migrations()
+def m030_child_and_passed_by(db: Database) -> None:
+    # Who the case is about (the child) and, optionally, who the parent is, so staff know
+    # which child; erased like the rest of what was written. `passed_by` lists the staff
+    # roles ("+"-joined) that passed the case up: they keep sight of it but no longer act.
+    db["submissions"].add_column("child_name", str)
+    db["submissions"].add_column("parent_name", str)
+    db["submissions"].add_column("passed_by", str)
