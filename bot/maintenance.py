@@ -67,7 +67,7 @@ def _contact(settings: Settings) -> str:
 
 
 def _token(settings: Settings) -> str:
-    from bot.telegram import api_urls, check_token
+    from bot.telegram_app import api_urls, check_token
 
     secret = settings.telegram_bot_token
     if secret is None:

@@ -14,8 +14,9 @@ from functools import partial
 from typing import Any
 
 from handlers import buttons
-from handlers.access import OFFICE, audit, is_staff, may_act, may_handle, passed_on, routed_roles
+from handlers.access import OFFICE, audit, handling_role, is_staff, passed_on, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
+from handlers.deadlines import is_overdue, next_deadline
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
 from handlers.schooldays import school_today
@@ -80,34 +81,36 @@ def _excerpt(case: Case) -> str:
 
 
 def _row(turn: Turn, case: Case) -> Row:
-    what, due = (
-        ("acknowledge", case.acknowledge_by)
-        if case.status == "open"
-        else ("respond", case.respond_by)
-    )
+    what, due = next_deadline(case) or ("respond", case.respond_by or "")
     today = school_today(turn.now)
-    overdue = bool(due) and due < today.isoformat()
+    overdue = is_overdue(case, today)
     urgency = (
         "urgent"
         if case.kind == "safeguarding" and case.status == "open"
         else "overdue"
         if overdue
         else "today"
-        if due == today.isoformat()
+        if next_deadline(case) and due == today.isoformat()
         else None
     )
     raised = school_today(datetime.fromisoformat(case.created_at))
-    return Row(case, what, due or "", overdue, urgency, (today - raised).days, _excerpt(case))
+    return Row(case, what, due, overdue, urgency, (today - raised).days, _excerpt(case))
 
 
-def _guard(turn: Turn, action: str, reference: str, *, need: str = "act") -> Case:
-    """The case, if this person may do `action` to it; audited either way. `need` is "view"
-    (any case routed to me, closed too), "note" (open, routed to me) or "act" (open, and
-    not one I have passed up)."""
+def guard(
+    turn: Turn, action: str, reference: str, *, acting: bool = True, passed_ok: bool = False
+) -> tuple[Turn, Case]:
+    """The case, if this person may do `action` to it, with the turn as the role they
+    handle it in (someone holding two roles acts in the name of the one it was routed to);
+    audited either way. Acting needs an open case, and (unless `passed_ok`, for notes) one
+    this role has not passed up: whoever it was passed to acts on it now."""
     case = case_by_reference(turn.db, reference)
-    permitted = case is not None and may_handle(turn.person.role, case)
-    closed = permitted and need != "view" and case.status in CLOSED
-    passed = permitted and not closed and need == "act" and not may_act(turn.person.role, case)
+    role = handling_role(turn.person, case) if case is not None else None
+    if role is not None:
+        turn = replace(turn, person=replace(turn.person, role=role, also=()))
+    permitted = role is not None
+    closed = permitted and acting and case.status in CLOSED
+    passed = permitted and acting and not closed and not passed_ok and passed_on(role or "", case)
     audit(
         turn,
         action,
@@ -124,7 +127,7 @@ def _guard(turn: Turn, action: str, reference: str, *, need: str = "act") -> Cas
         raise Refused(
             f"{reference} was passed up", render("staff_passed_on", case=case, holder=holder)
         )
-    return case
+    return turn, case
 
 
 def refused(error: Refused) -> list[Reply]:
@@ -138,16 +141,20 @@ def list_inbox(turn: Turn) -> list[Reply]:
     audit(turn, "list", None, is_staff(role))
     if not is_staff(role):
         raise Refused(f"{role} may not list")
-    if role == OFFICE:
+    if turn.person.roles == (OFFICE,):
         rows = sorted((_row(turn, case) for case in open_cases(turn.db)), key=lambda r: r.rank)
         return [Reply(render("inbox_office", rows=rows), (MENU,))]
     rows = sorted(
-        (_row(turn, case) for case in open_cases(turn.db) if may_act(role, case)),
+        (_row(turn, case) for case in open_cases(turn.db) if _mine(turn, case)),
         key=lambda row: row.rank,
     )
     return [
         Reply(
-            render("inbox_list", rows=rows, holder=turn.casework.holder(role)),
+            render(
+                "inbox_list",
+                rows=rows,
+                holders=[turn.casework.holder(held) for held in turn.person.roles],
+            ),
             (
                 *(
                     Button(
@@ -162,6 +169,12 @@ def list_inbox(turn: Turn) -> list[Reply]:
     ]
 
 
+def _mine(turn: Turn, case: Case) -> bool:
+    """Routed to one of my roles, and not passed up by it."""
+    role = handling_role(turn.person, case)
+    return role is not None and not passed_on(role, case)
+
+
 def _timeline(turn: Turn, case: Case) -> list[dict[str, Any]]:
     """What happened to the case, in time order (the audit of who looked at it is kept,
     and exported, but not shown here: it would drown the events)."""
@@ -172,10 +185,10 @@ def _timeline(turn: Turn, case: Case) -> list[dict[str, Any]]:
 
 
 def show(turn: Turn, reference: str, note: str | None = None) -> list[Reply]:
-    case = _guard(turn, "view", reference, need="view")
+    turn, case = guard(turn, "view", reference, acting=False)
     code = case.reference
     actions = []
-    acting = may_act(turn.person.role, case)
+    acting = not passed_on(turn.person.role, case)
     if case.status not in CLOSED:
         if acting and case.status == "open":
             actions.append(Button("Acknowledge", buttons.encode("sack", code)))
@@ -227,27 +240,27 @@ def _done(
 
 
 def acknowledge(turn: Turn, reference: str) -> list[Reply]:
-    case = _guard(turn, "ack", reference)
+    turn, case = guard(turn, "ack", reference)
     notices = _parent_notice(turn, case, "ack")
     acknowledge_case(turn.db, case, turn.person.role, notices, turn.now)
     return _done(turn, case, "ack", bool(notices))
 
 
 def reply(turn: Turn, reference: str, text: str) -> list[Reply]:
-    case = _guard(turn, "reply", reference)
+    turn, case = guard(turn, "reply", reference)
     notices = _parent_notice(turn, case, "reply", text)
     record_staff_response(turn.db, case, turn.person.role, text, notices, turn.now)
     return _done(turn, case, "reply", bool(notices))
 
 
 def note(turn: Turn, reference: str, text: str) -> list[Reply]:
-    case = _guard(turn, "note", reference, need="note")
+    turn, case = guard(turn, "note", reference, passed_ok=True)
     add_case_message(turn.db, case, text, [], turn.now, actor=turn.person.role, event="note")
     return _done(turn, case, "note")
 
 
 def resolve(turn: Turn, reference: str, outcome: str) -> list[Reply]:
-    case = _guard(turn, "resolve", reference)
+    turn, case = guard(turn, "resolve", reference)
     notices = _parent_notice(turn, case, "resolve", outcome)
     resolve_case(turn.db, case, turn.person.role, outcome, notices, turn.now)
     return _done(turn, case, "resolve", bool(notices))
@@ -266,7 +279,7 @@ def _passing_up(turn: Turn, case: Case) -> tuple[str, Case] | None:
 
 def ask_escalate(turn: Turn, reference: str) -> list[Reply]:
     """Escalate pressed: say who it would go to and what it means for me; change nothing."""
-    case = _guard(turn, "escalate-start", reference)
+    turn, case = guard(turn, "escalate-start", reference)
     passing = _passing_up(turn, case)
     if passing is None:
         return show(turn, reference, render("staff_cannot_escalate", case=case))
@@ -286,7 +299,7 @@ def ask_escalate(turn: Turn, reference: str) -> list[Reply]:
 def escalate(turn: Turn, reference: str) -> list[Reply]:
     """Pass the case up to the next person (never the one it is about); I keep sight of it
     but no longer act on it, and it leaves my inbox."""
-    case = _guard(turn, "escalate", reference)
+    turn, case = guard(turn, "escalate", reference)
     passing = _passing_up(turn, case)
     if passing is None:
         return show(turn, reference, render("staff_cannot_escalate", case=case))
@@ -317,11 +330,13 @@ def escalate(turn: Turn, reference: str) -> list[Reply]:
 
 def start_writing(turn: Turn, reference: str, step: str) -> list[Reply]:
     """Reply, note or resolve: ask for the text, which the next message provides."""
-    case = _guard(turn, f"{step}-start", reference, need="note" if step == "note" else "act")
+    turn, case = guard(turn, f"{step}-start", reference, passed_ok=step == "note")
     save_conversation(
         turn.db,
         turn.person.id,
-        Conversation(FLOW, step, new_draft_id(), {"reference": case.reference}),
+        Conversation(
+            FLOW, step, new_draft_id(), {"reference": case.reference, "as": turn.person.role}
+        ),
         turn.now,
     )
     return [
@@ -373,16 +388,18 @@ def on_press(turn: Turn, action: str, reference: str) -> list[Reply]:
 
 
 def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> list[Reply]:
-    """The typed reply, note or outcome: done, then back to the case."""
+    """The typed reply, note or outcome: written, and only then is the step over (if
+    writing fails, the step still waits for the text), then back to the case."""
     text = (incoming.text or "").strip()
     reference = conversation.draft["reference"]
     if not text:
         return [Reply(render("form_not_text", media=incoming.media), (CANCEL,))]
-    end_conversation(turn.db, turn.person.id)
     try:
-        return WRITERS[conversation.step](turn, reference, text)
+        replies = WRITERS[conversation.step](turn, reference, text)
     except Refused as error:
-        return refused(error)
+        replies = refused(error)
+    end_conversation(turn.db, turn.person.id)
+    return replies
 
 
 def resume(turn: Turn, conversation: Conversation) -> list[Reply]:
@@ -393,7 +410,7 @@ def resume(turn: Turn, conversation: Conversation) -> list[Reply]:
                 "inbox_prompt",
                 step=conversation.step,
                 reference=conversation.draft["reference"],
-                holder=turn.casework.holder(turn.person.role),
+                holder=turn.casework.holder(conversation.draft.get("as", turn.person.role)),
             ),
             (CANCEL,),
         )

@@ -35,10 +35,10 @@ def _section_button(section: Section, label: str | None = None) -> Button:
     )
 
 
-def _feedback(question_id: int) -> tuple[Button, ...]:
+def _feedback(token: str) -> tuple[Button, ...]:
     return (
-        Button("👍 Helpful", buttons.encode("fb", question_id, "up")),
-        Button("👎 Not helpful", buttons.encode("fb", question_id, "down")),
+        Button("👍 Helpful", buttons.encode("fb", token, "up")),
+        Button("👎 Not helpful", buttons.encode("fb", token, "down")),
     )
 
 
@@ -92,8 +92,8 @@ def answer_question(
     if len(text) > MAX_MESSAGE_CHARS:
         replies.append(Reply(render("too_long", limit=MAX_MESSAGE_CHARS)))
     match = knowledge.matcher.match(text, audience)
-    question_id = log_question(db, text, match.outcome, match.section, match.confidence)
-    replies.append(reply_to_match(knowledge, match, _feedback(question_id)))
+    token = log_question(db, text, match.outcome, match.section, match.confidence)
+    replies.append(reply_to_match(knowledge, match, _feedback(token)))
     return replies
 
 

@@ -5,16 +5,21 @@ nothing in the code changes."""
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.casework import Casework, load_casework
-from knowledge.curated import Curated, load_curated
+from knowledge.curated import Curated, Phrasing, add_phrasings, load_curated
 from knowledge.matcher import Matcher
 from knowledge.policy import Policy, load_policy
 
 DEFAULT_SCHOOL_DIR = Path(__file__).parent / "schools" / "biggin-hill"
+# A reference ("BH-2026-0042") travels in button data (handlers/buttons.py allows letters,
+# digits and "-", 24 characters) and is typed back by parents: the prefix must fit both.
+REFERENCE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}$")
 
 
 class SchoolConfigError(ValueError):
@@ -56,6 +61,16 @@ def _optional(table: dict, key: str, where: str) -> str | None:
     return value.strip() if value else None
 
 
+def _reference_prefix(school: dict) -> str:
+    prefix = _required(school, "reference_prefix", "school")
+    if not REFERENCE_PREFIX.match(prefix):
+        raise SchoolConfigError(
+            f"school.toml: [school] 'reference_prefix' must be 1 to 10 letters or digits, "
+            f'starting with a letter (like "BH"), not {prefix!r}'
+        )
+    return prefix
+
+
 def load_school(folder: Path) -> School:
     path = folder / "school.toml"
     if not path.is_file():
@@ -77,7 +92,7 @@ def load_school(folder: Path) -> School:
     return School(
         name=name,
         short_name=school.get("short_name", name),
-        reference_prefix=_required(school, "reference_prefix", "school"),
+        reference_prefix=_reference_prefix(school),
         contact=_required(school, "contact", "school"),
         website=school.get("website"),
         phone=_optional(school, "phone", "school"),
@@ -93,3 +108,9 @@ def load_knowledge(folder: Path = DEFAULT_SCHOOL_DIR) -> Knowledge:
     policy = load_policy(school.policy_file)
     curated = load_curated(school.answers_file, policy)
     return Knowledge(school, policy, curated, Matcher(policy, curated))
+
+
+def with_phrasings(knowledge: Knowledge, phrasings: Iterable[Phrasing]) -> Knowledge:
+    """The knowledge with the phrasings staff accepted from the gaps, matcher rebuilt."""
+    curated = add_phrasings(knowledge.curated, phrasings)
+    return replace(knowledge, curated=curated, matcher=Matcher(knowledge.policy, curated))
