@@ -50,6 +50,10 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# On demand: the web console's page latency at 100 to 5,000 cases (benchmarks/console-results.json).
+bench-console: $(STAMP)
+	$(BIN)/python benchmarks/console.py
+
 # On demand, not part of `make test`: 200 users against `policybot run` with injected faults
 # and two SIGKILLs; writes benchmarks/soak-results.json and benchmarks/SOAK.md.
 soak: $(STAMP)
