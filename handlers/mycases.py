@@ -259,6 +259,7 @@ def confirm_escalate(turn: Turn, reference: str) -> list[Reply]:
         now=turn.now,
         acknowledge_by=moved.acknowledge_by or "",
         respond_by=moved.respond_by or "",
+        passed_by=moved.passed_by,  # whoever passed it up still only watches it
     )
     return show_case(
         turn,

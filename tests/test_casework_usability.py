@@ -94,6 +94,21 @@ def test_a_formal_complaint_about_a_class_starts_with_the_headteacher(chat, db):
     assert (case.kind, case.route, case.stage) == ("complaint", "headteacher", 1)
 
 
+def test_a_case_passed_up_stays_out_of_the_passers_hands_at_the_next_stage(engine, chat, db):
+    teacher = register(engine, "class_teacher:Year 3")
+    head = register(engine, "headteacher")
+    raise_concern(chat)
+    teacher.send(button=f"1:sescok:{REF1}")
+    head.send(button=f"1:srep:{REF1}")
+    head.send("We have looked into it.")
+    chat.send(button=f"1:escalate:{REF1}")
+    chat.press("Yes, move it on")
+    case = case_by_reference(db, REF1)
+    assert (case.assignee_role, case.stage) == ("headteacher", 1)
+    teacher.send(REF1)
+    assert teacher.labels == ["Add internal note", "Inbox"]
+
+
 def test_staff_escalate_asks_first_and_no_keeps_the_case(engine, chat, db):
     teacher = register(engine, "class_teacher:Year 3")
     raise_concern(chat)
