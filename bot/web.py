@@ -30,6 +30,7 @@ from starlette.routing import Route
 from bot.web_charts import bar_chart, monthly_chart
 from handlers import gap_review, inbox, review, staff
 from handlers.access import MANAGE_STAFF, OFFICE, SEE_FIGURES, SEE_GAPS, audit, handling_role
+from handlers.deadlines import is_overdue, next_deadline
 from handlers.figures import acknowledge_times, per_month, periods
 from handlers.gap_review import Decision, GapDecisionError, LiveKnowledge
 from handlers.routing import next_up
@@ -217,7 +218,7 @@ def _filtered(cases: list[Case], query: dict[str, str], today: date) -> list[Cas
         )
         and (not kind or c.kind == kind)
         and (not class_name or c.class_name == class_name)
-        and (not overdue or review.is_overdue(c, today))
+        and (not overdue or is_overdue(c, today))
     ]
 
 
@@ -231,11 +232,7 @@ async def case_list(request: Request) -> Response:
     visible = [c for c in all_cases(turn.db) if office_only or handling_role(who.person, c)]
     rows = sorted(
         _filtered(visible, query, today),
-        key=lambda c: (
-            c.status not in review.OPEN,
-            c.acknowledge_by if c.status == "open" else c.respond_by or "",
-            c.id,
-        ),
+        key=lambda c: (next_deadline(c) is None, (next_deadline(c) or ("", ""))[1], c.id),
     )
     pages = max(1, -(-len(rows) // PAGE_ROWS))
     page = min(max(int(query["page"]) if query.get("page", "").isdigit() else 1, 1), pages)
@@ -249,7 +246,8 @@ async def case_list(request: Request) -> Response:
         current=page,
         pages=pages,
         others={k: v for k, v in query.items() if k != "page"},
-        overdue={c.reference for c in rows if review.is_overdue(c, today)},
+        due={c.reference: next_deadline(c) for c in rows},
+        overdue={c.reference for c in rows if is_overdue(c, today)},
         reference_only=office_only,
         query=query,
         statuses=STATUSES,
@@ -277,7 +275,7 @@ async def case_page(request: Request) -> Response:
         case=case,
         casework=turn.casework,
         acting_as=turn.casework.holder(turn.person.role),
-        overdue=review.is_overdue(case, school_today(turn.now)),
+        overdue=is_overdue(case, school_today(turn.now)),
         timeline=timeline_of(turn.db, case.id),
         audit_trail=audit_of(turn.db, case.reference),
         files=files_of(turn.db, case.id),
