@@ -46,6 +46,9 @@ test: lint install-check
 eval: $(STAMP)
 	$(BIN)/policybot eval tests/data/dev_questions.jsonl
 	$(BIN)/policybot eval tests/data/heldout_questions.jsonl
+	$(BIN)/policybot eval tests/data/safeguarding_train.jsonl
+	if [ -f tests/data/safeguarding_heldout.jsonl ]; then \
+		$(BIN)/policybot eval tests/data/safeguarding_heldout.jsonl; fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

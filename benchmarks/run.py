@@ -33,6 +33,7 @@ from knowledge.evaluation import (  # noqa: E402
 )
 from knowledge.matcher import Matcher  # noqa: E402
 from knowledge.policy import Policy  # noqa: E402
+from knowledge.safeguarding_eval import load_labelled, score_triage  # noqa: E402
 from knowledge.school import Knowledge, load_knowledge  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -418,6 +419,36 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+SAFEGUARDING_SETS = ("safeguarding_train.jsonl", "safeguarding_heldout.jsonl")
+
+
+def safeguarding_triage() -> dict[str, dict]:
+    """Recall and false alarms of the safeguarding triage on each labelled set present."""
+    return {
+        name: score_triage(load_labelled(DATA / name)).summary()
+        for name in SAFEGUARDING_SETS
+        if (DATA / name).exists()
+    }
+
+
+def safeguarding_report(triage: dict[str, dict]) -> str:
+    lines = [
+        "## Safeguarding triage (`policybot eval tests/data/safeguarding_*.jsonl`, same run)",
+        "",
+        "Targets: recall >= 0.98, false alarms <= 0.05. The train set is the one the rules "
+        "were written against; the held-out set was written separately and never tuned on.",
+        "",
+        "| set | recall | false alarms | disclosures | near-misses |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {r['recall']} | {r['false_alarms']} | {r['disclosures']} | "
+        f"{r['near_misses']} |"
+        for name, r in triage.items()
+    ]
+    return "\n".join([*lines, ""])
+
+
 def main() -> None:
     knowledge = load_knowledge()
     dev = [q.question for q in load_questions(DATA / "dev_questions.jsonl")]
@@ -427,13 +458,14 @@ def main() -> None:
         "machine": machine(),
         "command": "make bench",
         "quality": quality(knowledge),
+        "safeguarding": safeguarding_triage(),
         "end_to_end": end_to_end(),
         "cold_start_s": cold_start_seconds(),
         "ask_batch_1000_s": ask_batch_seconds((questions * 6)[:1000]),
         "scales": matcher_at_scales(knowledge, questions),
     }
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    text = report(results)
+    text = report(results) + "\n" + safeguarding_report(results["safeguarding"])
     (ROOT / "BENCHMARKS.md").write_text(text)
     print(text)
 

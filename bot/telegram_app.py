@@ -27,6 +27,7 @@ from bot.settings import Settings  # noqa: E402
 from bot.telegram import TelegramAdapter  # noqa: E402
 from bot.update_processor import MAX_IN_FLIGHT, ChatOrderedUpdateProcessor  # noqa: E402
 from bot.update_queue import DurableUpdateQueue, UpdateLedger  # noqa: E402
+from handlers.coverage import describe as describe_coverage  # noqa: E402
 from handlers.engine import Engine  # noqa: E402
 from handlers.templates import render  # noqa: E402
 
@@ -165,6 +166,8 @@ def run_bot(
     from storage.db import open_database
 
     engine = Engine(settings.load_knowledge(), open_database(settings.db_path))
+    if unreached := describe_coverage(engine.db, engine.knowledge.school.casework):
+        logger.warning("%s", " ".join(unreached.split()))  # nobody left unalerted unawares
     application = build_application(token, engine, api_base_url=settings.telegram_api_base_url)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     try:

@@ -28,6 +28,7 @@ ACTIONS: dict[str, int] = {
     "cancel": 0,
     "carry": 0,  # carry on where the flow stood
     "sgimage": 0,  # a report involves a sexual image of a child
+    "skip": 0,  # after a safeguarding referral: leave a question unanswered
     # my cases (handlers/mycases.py): each takes a case reference
     "mycases": 0,
     "case": 1,

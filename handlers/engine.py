@@ -71,7 +71,7 @@ class Engine:
         turn = Turn(self.knowledge, self.db, person, self.clock())
         if not incoming.private:
             return self._in_group(turn, incoming)
-        current = load_conversation(self.db, person.id)
+        current = safeguarding.still_attached(turn, load_conversation(self.db, person.id))
         if incoming.button is not None:
             return self._press(turn, current, incoming.button)
         text = (incoming.text or "").strip()
@@ -103,6 +103,10 @@ class Engine:
     def _message(self, turn: Turn, incoming: Incoming, in_group: bool = False) -> list[Reply]:
         """Anything sent outside a flow: a question, or something that is not text."""
         text = (incoming.text or "").strip()
+        if text and suggests_child_at_risk(text):  # a caption too: its files go with it
+            return safeguarding.refer_now(
+                turn, None, text, incoming.attachments, in_group=in_group
+            )
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
             return [
@@ -113,8 +117,6 @@ class Engine:
             ]
         if not text:
             return [Reply(render("empty"))]
-        if suggests_child_at_risk(text):
-            return safeguarding.refer_now(turn, None, text, in_group=in_group)
         if not in_group and is_staff(turn.person.role) and self._reference.fullmatch(text):
             return inbox.open_typed(turn, text)  # a case reference, not a question
         audience = "staff" if is_staff(turn.person.role) else "parent"
@@ -240,6 +242,9 @@ class Engine:
         if press is None:
             return [Reply(render("button_expired"), self._menu_buttons())]
         context = self._school_context()
+        if press.action in ("menu", "ask") and current and current.flow == safeguarding.FLOW:
+            flows.cancel(turn)  # the referral is filed: they chose to do something else
+            current = None
         if press.action in ("menu", "ask") and current is not None:
             return flows.part_way(current)
         if press.action == "menu":

@@ -16,6 +16,7 @@ from typing import Any
 from handlers import buttons
 from handlers.access import OFFICE, audit, handling_role, is_staff, passed_on, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
+from handlers.coverage import describe
 from handlers.deadlines import is_overdue, next_deadline
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
@@ -83,7 +84,7 @@ def _excerpt(case: Case) -> str:
 def _row(turn: Turn, case: Case) -> Row:
     what, due = next_deadline(case) or ("respond", case.respond_by or "")
     today = school_today(turn.now)
-    overdue = is_overdue(case, today)
+    overdue = is_overdue(case, turn.now)  # a moment: safeguarding is hours
     urgency = (
         "urgent"
         if case.kind == "safeguarding" and case.status == "open"
@@ -143,7 +144,8 @@ def list_inbox(turn: Turn) -> list[Reply]:
         raise Refused(f"{role} may not list")
     if turn.person.roles == (OFFICE,):
         rows = sorted((_row(turn, case) for case in open_cases(turn.db)), key=lambda r: r.rank)
-        return [Reply(render("inbox_office", rows=rows), (MENU,))]
+        coverage = describe(turn.db, turn.casework)
+        return [Reply(render("inbox_office", rows=rows, coverage=coverage), (MENU,))]
     rows = sorted(
         (_row(turn, case) for case in open_cases(turn.db) if _mine(turn, case)),
         key=lambda row: row.rank,

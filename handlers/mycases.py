@@ -11,7 +11,7 @@ from handlers import buttons
 from handlers.conversation import CANCEL, new_draft_id
 from handlers.evidence import receive_files
 from handlers.replies import Button, Incoming, Reply
-from handlers.routing import Route, escalation
+from handlers.routing import Route, escalation, with_dsl
 from handlers.schooldays import add_school_days, school_today
 from handlers.submission import due_dates, staff_notices
 from handlers.templates import render
@@ -83,7 +83,7 @@ class NextStage:
 def next_stage(turn: Turn, case: Case) -> NextStage | None:
     """What the procedure offers next for this case, if anything: after the school has
     replied or resolved it, the next stage, within the school's window (school days)."""
-    if case.kind == "safeguarding" or case.status not in ("responded", "closed"):
+    if with_dsl(case) or case.status not in ("responded", "closed"):
         return None
     onward = escalation(case.route, case.assignee_role, case.stage)
     answered = [e.at for e in timeline_of(turn.db, case.id) if e.event in ("response", "resolved")]
@@ -112,7 +112,7 @@ def show_case(turn: Turn, reference: str, note: str | None = None) -> list[Reply
         actions.append(
             Button("Not resolved — ask for the next stage", buttons.encode("escalate", reference))
         )
-    if case.status not in CLOSED:
+    if case.status not in CLOSED and not with_dsl(case):  # the DSL decides a child's safety
         actions.append(Button("Withdraw", buttons.encode("withdraw", case.reference)))
     text = render(
         "mycases_case",
@@ -187,6 +187,8 @@ def ask_withdraw(turn: Turn, reference: str) -> list[Reply]:
     case = _own(turn, reference)
     if case is None or case.status in CLOSED:
         return _gone()
+    if with_dsl(case):
+        return show_case(turn, reference, render("mycases_cannot_withdraw"))
     return [
         Reply(
             render("mycases_withdraw", case=case),
@@ -202,6 +204,8 @@ def withdraw(turn: Turn, reference: str) -> list[Reply]:
     case = _own(turn, reference)
     if case is None or case.status in CLOSED:
         return _gone()
+    if with_dsl(case):
+        return show_case(turn, reference, render("mycases_cannot_withdraw"))
     withdraw_case(turn.db, case, staff_notices(turn, case, "withdrawn"), turn.now)
     return show_case(turn, reference)
 

@@ -57,6 +57,7 @@ class Case(CaseDraft):
     acknowledged_at: str | None = None
     resolved_at: str | None = None
     passed_by: str | None = None  # staff roles ("+"-joined) that passed it up
+    dsl_involved: bool = False  # the DSL has been on its route at some point
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,17 @@ class TimelineEntry:
 def _case(row: dict) -> Case:
     names = {f.name for f in fields(Case)}
     values = {key: value for key, value in row.items() if key in names}
-    return Case(**{**values, "anonymous": bool(row["anonymous"])})
+    return Case(
+        **{
+            **values,
+            "anonymous": bool(row["anonymous"]),
+            "dsl_involved": bool(row.get("dsl_involved")),
+        }
+    )
+
+
+def _with_dsl(kind: str, route: str) -> bool:
+    return kind == "safeguarding" or "dsl" in route.split("+")
 
 
 def _one(db: Database, where: str, params: list) -> Case | None:
@@ -196,6 +207,7 @@ def record_submission(
                 "draft_id": draft_id,
                 "person_id": person_id,
                 "status": "open",
+                "dsl_involved": int(_with_dsl(draft.kind, draft.route)),
                 "created_at": iso(now),
                 "updated_at": iso(now),
             }
@@ -224,6 +236,29 @@ def add_case_message(
     with db.atomic():
         _log(db, case.id, actor, event, now, text=text)
         _change(db, case, {}, now)
+        enqueue(db, notices, case.id, now)
+
+
+# What a referral's follow-up questions may fill in on the case.
+REFERRAL_DETAILS = frozenset({"child_name", "class_name", "contact_method", "contact_detail"})
+
+
+def add_case_details(
+    db: Database,
+    case: Case,
+    values: dict[str, str],
+    text: str,
+    notices: list[Notice],
+    now: datetime,
+) -> None:
+    """Details the sender adds after filing (the child's name, class, a phone number), with
+    a timeline entry saying what was added and the notifications it causes."""
+    unknown = set(values) - REFERRAL_DETAILS
+    if unknown:
+        raise ValueError(f"not a detail a sender may add: {sorted(unknown)[0]}")
+    with db.atomic():
+        _log(db, case.id, "parent", "message", now, text=text)
+        _change(db, case, dict(values), now)
         enqueue(db, notices, case.id, now)
 
 
@@ -263,6 +298,7 @@ def escalate_case(
                 "acknowledge_by": acknowledge_by,
                 "respond_by": respond_by,
                 "passed_by": passed_by,
+                "dsl_involved": int(case.dsl_involved or _with_dsl(case.kind, route)),
             },
             now,
         )

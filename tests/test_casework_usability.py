@@ -142,7 +142,7 @@ def test_acting_goes_by_reference_so_a_reordered_list_never_opens_another_case(k
     engine = Engine(knowledge, db, clock=lambda: NOW)
     parent = Chat(engine, Person("test:p", "parent"))
     raise_concern(parent)
-    raise_concern(parent, details="Another matter: the reading books never come home.")
+    raise_concern(parent, details="Another matter: the reading books are not changed each week.")
     later = Engine(knowledge, db, clock=lambda: NOW + timedelta(days=10))  # both overdue
     teacher = register(later, "class_teacher:Year 3")
     teacher.send("/inbox")
