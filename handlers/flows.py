@@ -21,6 +21,7 @@ FORM_ACTIONS = frozenset(
 CASE_ACTIONS = {
     "case": mycases.show_case,
     "escalate": mycases.escalate,
+    "escalateok": mycases.confirm_escalate,
     "withdraw": mycases.ask_withdraw,
     "withdrawok": mycases.withdraw,
 }
@@ -34,6 +35,20 @@ def part_way(current: Conversation) -> list[Reply]:
             (Button("Carry on", buttons.encode("carry")), conversation.CANCEL),
         )
     ]
+
+
+def resume_quietly(turn: Turn, current: Conversation) -> list[Reply]:
+    """Carry on where the person stood, saying so (a new terminal session, say), rather
+    than asking "carry on or cancel?", which the next line typed could answer by accident."""
+    note = render("resumed_quietly", flow=current.flow)
+    form = FORMS.get(current.flow)
+    if form is not None:
+        return [conversation.resume(turn, form, current, note)]
+    if current.flow == inbox.FLOW:
+        replies = inbox.resume(turn, current)
+    else:
+        replies = mycases.on_press(turn, current, "carry")
+    return [Reply(f"{note}\n\n{replies[0].text}", replies[0].buttons), *replies[1:]]
 
 
 def begin(turn: Turn, current: Conversation | None, name: str) -> list[Reply]:

@@ -55,10 +55,13 @@ def _single(role: str) -> Route:
     return Route(role, role)
 
 
-def route_concern(about: str, class_name: str | None, casework: Casework) -> Route:
+def route_concern(
+    about: str, class_name: str | None, casework: Casework, kind: str = "concern"
+) -> Route:
     """The first stop for a concern about `about` (a choice of the concern flow; a child's
-    safety is not a complaint and goes to SAFEGUARDING instead)."""
-    if about == "class" and class_name:
+    safety is not a complaint and goes to SAFEGUARDING instead). A formal complaint starts
+    at stage 1, which the headteacher investigates, never the class teacher."""
+    if about == "class" and class_name and kind != "complaint":
         return _single(f"class_teacher:{class_name}")
     if about == "head":
         return _single("chair_of_governors")

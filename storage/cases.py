@@ -38,8 +38,9 @@ class CaseDraft:
     involved: str | None = None
     contact_method: str | None = None
     contact_detail: str | None = None
-    anonymous: bool = False
     child_name: str | None = None
+    parent_name: str | None = None
+    anonymous: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +56,7 @@ class Case(CaseDraft):
     updated_at: str
     acknowledged_at: str | None = None
     resolved_at: str | None = None
+    passed_by: str | None = None  # staff roles ("+"-joined) that passed it up
     dsl_involved: bool = False  # the DSL has been on its route at some point
 
 
@@ -279,9 +281,11 @@ def escalate_case(
     notices: list[Notice],
     now: datetime,
     actor: str = "parent",
+    passed_by: str | None = None,
 ) -> None:
     """The case moves on to someone else: the parent says it is not resolved (the next
-    stage), or a member of staff passes it up (`actor` is then their role)."""
+    stage), or a member of staff passes it up (`actor` is then their role, and `passed_by`
+    the roles that have passed it up so far)."""
     with db.atomic():
         _change(
             db,
@@ -293,6 +297,7 @@ def escalate_case(
                 "status": "open",
                 "acknowledge_by": acknowledge_by,
                 "respond_by": respond_by,
+                "passed_by": passed_by,
                 "dsl_involved": int(case.dsl_involved or _with_dsl(case.kind, route)),
             },
             now,

@@ -357,3 +357,14 @@ def m010_safeguarding_hold(db: Database) -> None:
     # The child a case is about (a referral asks for it); another branch may add it too.
     if "child_name" not in db["submissions"].columns_dict:
         db["submissions"].add_column("child_name", str)
+
+
+@migrations()
+def m030_child_and_passed_by(db: Database) -> None:
+    # Who the case is about (the child) and, optionally, who the parent is, so staff know
+    # which child; erased like the rest of what was written. `passed_by` lists the staff
+    # roles ("+"-joined) that passed the case up: they keep sight of it but no longer act.
+    if "child_name" not in db["submissions"].columns_dict:  # m010 may have added it
+        db["submissions"].add_column("child_name", str)
+    db["submissions"].add_column("parent_name", str)
+    db["submissions"].add_column("passed_by", str)

@@ -30,6 +30,7 @@ CLEARED = (
     "contact_method",
     "contact_detail",
     "child_name",
+    "parent_name",
 )
 _HIDDEN_COLUMNS = {"id", "draft_id", "person_id"}
 _FILE_COLUMNS = "submission_id, kind, file_name, mime_type, size, sha256, received_at"

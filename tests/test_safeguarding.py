@@ -186,6 +186,8 @@ def test_a_later_step_is_triaged_too_and_keeps_what_was_written(chat, db):
     chat.send("/concern")
     chat.press("A whole-school matter")
     chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.press("Skip")
     chat.send(DETAILS)
     chat.send(AT_RISK[3])  # at "what would put it right"
     assert_referred(chat, db, AT_RISK[3])
