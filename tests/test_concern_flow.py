@@ -420,3 +420,24 @@ def test_asking_for_the_same_flow_again_carries_on(chat):
     chat.send("/concern")
     assert "Carrying on where you left off" in chat.text
     assert "concern or a formal complaint" in chat.text
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "The class teacher is rude to my son every day and ignores my emails.",
+        "His teacher keeps my son in at every playtime and will not say why.",
+        "Mrs Example shouts at the children all day and my son dreads going in.",
+    ],
+)
+def test_a_concern_about_the_class_teacher_goes_to_the_headteacher(knowledge, db, details):
+    engine = engine_with(knowledge, db, class_teachers={"Year 3": "Mrs Example"})
+    chat = Chat(engine, Person("test:p"))
+    raise_concern(chat, details=details, submit=False)
+    assert "It will go to the Headteacher" in chat.text
+    assert "about the class teacher, it goes to the headteacher instead" in chat.text
+    chat.press("Submit")
+    case = only_case(db)
+    assert (case.route, case.assignee_role) == ("headteacher", "headteacher")
+    assert "about the class teacher, it goes to the headteacher instead" in chat.text
+    assert [n["recipient_role"] for n in notices(db)] == ["headteacher"]
