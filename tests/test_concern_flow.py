@@ -441,3 +441,21 @@ def test_a_concern_about_the_class_teacher_goes_to_the_headteacher(knowledge, db
     assert (case.route, case.assignee_role) == ("headteacher", "headteacher")
     assert "about the class teacher, it goes to the headteacher instead" in chat.text
     assert [n["recipient_role"] for n in notices(db)] == ["headteacher"]
+
+
+@pytest.mark.parametrize(
+    ("contact", "detail", "said"),
+    [
+        ("Email", "sam@example.com", "The school will reply by email to sam@example.com"),
+        ("Phone", "07700 900123", "The school will phone you on 07700 900123"),
+        ("Reply here in the chat", None, "Replies will come to you here"),
+    ],
+)
+def test_the_confirmation_names_the_chosen_way_to_reply(chat, db, contact, detail, said):
+    raise_concern(chat, contact=contact, submit=False)
+    if detail:
+        chat.send(detail)
+    chat.press("Submit")
+    assert said in chat.text
+    if detail:
+        assert "Replies will come to you here" not in chat.text
