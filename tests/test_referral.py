@@ -109,6 +109,26 @@ def test_a_referral_outside_any_flow_says_nothing_about_a_concern(chat, db):
     assert "not been sent separately" not in chat.text
 
 
+def test_harm_by_the_class_teacher_in_a_class_concern_never_reaches_the_class_teacher(
+    chat, db, engine
+):
+    register(engine, "dsl")
+    chat.send("/concern")
+    chat.press("Something in my child's class")
+    chat.press("Year 3")
+    chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.send("Sam Smith")
+    chat.send(
+        "The class teacher shouted at my son and grabbed his arm. "
+        "I do not want the teacher to see this."
+    )
+    case = only_case(db)
+    assert (case.kind, case.route, case.about) == ("safeguarding", "dsl+headteacher", "staff")
+    assert not any(role.startswith("class_teacher") for role in notified(db))
+    assert "it does not go to the person it is about" in chat.text
+
+
 # -- item 4: nobody left unalerted -------------------------------------------------------------
 def test_with_no_dsl_registered_the_head_and_office_are_told_and_so_is_the_parent(chat, db):
     chat.send(DISCLOSURE)
