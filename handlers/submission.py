@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from handlers import buttons
 from handlers.replies import Button, Reply
@@ -26,7 +26,12 @@ SAFEGUARDING_REMIND_AFTER = timedelta(hours=1)
 SAFEGUARDING_RESPOND = timedelta(hours=72)
 
 
-def due_dates(turn: Turn, kind: str) -> dict[str, str]:
+class DueDates(TypedDict):
+    acknowledge_by: str
+    respond_by: str
+
+
+def due_dates(turn: Turn, kind: str) -> DueDates:
     """When the school must acknowledge and respond: school days from today, or for
     safeguarding a moment in calendar hours from now."""
     if kind == "safeguarding":

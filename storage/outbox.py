@@ -60,7 +60,7 @@ def enqueue(
     """Queue notices; call inside the transaction that makes the change they announce."""
     for notice in notices:
         chat = notice.person_id or _chat_for_role(db, notice.role)
-        db["outbox"].insert(
+        db.table("outbox").insert(
             {
                 "submission_id": submission_id,
                 "recipient_role": notice.role,
