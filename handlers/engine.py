@@ -15,8 +15,10 @@ from handlers.access import is_staff
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.audience import audience_of
 from knowledge.safeguarding import suggests_child_at_risk
 from knowledge.school import Knowledge
+from knowledge.smalltalk import small_talk
 from storage.conversations import Conversation, load_conversation
 from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
@@ -77,7 +79,9 @@ class Engine:
             return [Reply(render("empty"))]
         if suggests_child_at_risk(text):
             return safeguarding.refer_now(turn, None, text)
-        audience = "staff" if is_staff(person.role) else "parent"
+        if small_talk(text):  # "hi", "thanks", "help": the menu, not a policy section
+            return [self._help(turn)]
+        audience = person.audience or audience_of(text, "staff" if is_staff(person.role) else None)
         return qa.answer_question(self.knowledge, self.db, text, audience)
 
     # -- menus ------------------------------------------------------------------------------
@@ -113,6 +117,12 @@ class Engine:
             self._menu_buttons(),
         )
 
+    def _help(self, turn: Turn) -> Reply:
+        return Reply(
+            render("help", staff=is_staff(turn.person.role), **self._school_context()),
+            self._menu_buttons(),
+        )
+
     def _cancel(self, turn: Turn, current: Conversation | None) -> list[Reply]:
         flows.cancel(turn)
         flow = current.flow if current else None
@@ -130,12 +140,7 @@ class Engine:
         if command == "/start":
             return flows.part_way(current) if current else [self.welcome(turn.person)]
         if command == "/help":
-            return [
-                Reply(
-                    render("help", staff=is_staff(turn.person.role), **context),
-                    self._menu_buttons(),
-                )
-            ]
+            return [self._help(turn)]
         if command == "/policy":
             return [qa.policy_index(self.knowledge)]
         if command == "/privacy":
@@ -173,8 +178,11 @@ class Engine:
             return self._cancel(turn, current)
         if press.action in privacy.PRESSES:
             return privacy.on_press(turn, press.action)
-        if press.action not in ("sec", "fb"):
+        if press.action not in ("sec", "fb", "as"):
             replies = flows.on_press(turn, current, press.action, press.args)
+            return replies or [Reply(render("button_expired"), self._menu_buttons())]
+        if press.action == "as":
+            replies = qa.answer_as(self.knowledge, self.db, press.args[1], press.args[0])
             return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
             question_id, verdict = press.args

@@ -26,6 +26,7 @@ class Person:
     id: str  # e.g. "tg:12345" or "local:parent"
     role: str = "parent"
     name: str | None = None
+    audience: str | None = None  # "parent" | "staff" | "pupil" when declared (--as), for testing
 
 
 @dataclass(frozen=True)

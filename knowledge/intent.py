@@ -54,3 +54,16 @@ def detect_action(text: str) -> str | None:
     if _CONCERN.search(clean):
         return "concern"
     return None
+
+
+_PROMISE = {
+    "report": re.compile(r"\breport (it|this|them|that)\b[^.]*\bhere\b"),
+    "concern": re.compile(r"\b(raise|complain|make a complaint)\b[^.]*\bhere\b"),
+}
+
+
+def promised_action(answer: str) -> str | None:
+    """The flow an answer's own words promise ("you can report it to the school here"):
+    such an answer must come with that button."""
+    clean = clean_text(answer)
+    return next((action for action, promise in _PROMISE.items() if promise.search(clean)), None)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from knowledge.casework import Casework, load_casework
 from knowledge.curated import Curated, load_curated
+from knowledge.encoder import Encoder, load_encoder
 from knowledge.matcher import Matcher
 from knowledge.policy import Policy, load_policy
 
@@ -78,9 +80,21 @@ def load_school(folder: Path) -> School:
     )
 
 
-def load_knowledge(folder: Path = DEFAULT_SCHOOL_DIR) -> Knowledge:
-    """Parse the policy, validate the curated answers against it, build the matcher."""
+@lru_cache(maxsize=1)
+def shipped_encoder() -> Encoder:
+    """The sentence encoder shipped with the package, loaded once per process."""
+    return load_encoder()
+
+
+def load_sources(folder: Path = DEFAULT_SCHOOL_DIR) -> tuple[School, Policy, Curated]:
+    """Parse the settings and the policy, and validate the curated answers against it."""
     school = load_school(folder)
     policy = load_policy(school.policy_file)
-    curated = load_curated(school.answers_file, policy)
-    return Knowledge(school, policy, curated, Matcher(policy, curated))
+    return school, policy, load_curated(school.answers_file, policy)
+
+
+def load_knowledge(folder: Path = DEFAULT_SCHOOL_DIR, semantic: bool = True) -> Knowledge:
+    """The school's sources and the matcher over them (words only when not `semantic`)."""
+    school, policy, curated = load_sources(folder)
+    matcher = Matcher(policy, curated, shipped_encoder() if semantic else None)
+    return Knowledge(school, policy, curated, matcher)

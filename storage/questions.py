@@ -39,11 +39,19 @@ def record_feedback(db: Database, question_id: int, helpful: bool) -> bool:
     return rows == 1
 
 
+def logged_question(db: Database, question_id: int) -> str | None:
+    """The text of a logged question (to ask it again from a button), or None."""
+    rows = list(db.query("SELECT text FROM questions WHERE id = ?", [question_id]))
+    return rows[0]["text"] if rows else None
+
+
 def knowledge_gaps(db: Database) -> list[str]:
-    """Questions the bot declined, or whose answer got 👎: what the knowledge base lacks."""
+    """Questions the bot declined or could only guess at ("did you mean"), or whose answer
+    got 👎: what the knowledge base lacks."""
     return [
         row["text"]
         for row in db.query(
-            "SELECT text FROM questions WHERE outcome = 'decline' OR feedback = -1 ORDER BY id"
+            "SELECT text FROM questions WHERE outcome IN ('decline', 'clarify') "
+            "OR feedback = -1 ORDER BY id"
         )
     ]

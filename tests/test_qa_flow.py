@@ -36,10 +36,10 @@ def test_out_of_scope_declines_with_pointer_and_contact(chat, knowledge):
 
 
 def test_unsure_question_offers_closest_sections(chat, knowledge):
-    match = knowledge.matcher.match("staff")  # one broad word: several sections fit
+    match = knowledge.matcher.match("staff", "parent")  # one broad word: several sections fit
     assert match.outcome == "clarify"
     chat.send("staff")
-    assert "I'm not sure I've understood" in chat.text
+    assert "I'm not sure which part you mean" in chat.text
     assert len(match.alternatives) >= 2
     for alt in match.alternatives:
         assert f"{alt.section} {knowledge.policy.section(alt.section).title}" in chat.labels
@@ -153,7 +153,7 @@ def test_a_registered_staff_member_gets_the_staff_rule_first(engine, chat):
     from tests.staffing import register
 
     teacher = register(engine, "class_teacher:Year 3")
-    teacher.send("can i post photos of the class")
-    chat.send("can i post photos of the class")
+    teacher.send("can i post pictures of pupils on my instagram")
+    chat.send("can i post pictures of pupils on my instagram")
     assert "(section 4," in teacher.text
     assert "(section 6," in chat.text
