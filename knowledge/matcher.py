@@ -44,9 +44,6 @@ AUDIENCE_BOOST = 1.12
 MAX_CHOICES = 4
 # An entry's second and later sections get this share of its score.
 SECONDARY_CREDIT = 0.9
-# Passages are the policy's formal wording: their semantic similarity counts a little less
-# than a curated phrasing's, which is written the way people ask.
-PASSAGE_SEMANTIC = 0.9
 # At most this many documents are scored per message (see Matcher._candidates).
 CANDIDATE_CAP = 3000
 # The whole-vocabulary (BM25) score's share of an owner's final score, and its parameters.
@@ -366,8 +363,7 @@ def collect_signals(
     out-of-scope topics: what the decision is taken on. `addressed` maps a section to the
     audience its title addresses, if one."""
     result = Signals()
-    for owner, lexical, similarity in scores:
-        semantic = similarity * PASSAGE_SEMANTIC if isinstance(owner, Passage) else similarity
+    for owner, lexical, semantic in scores:
         combined = decision.combine(lexical, semantic)
         if isinstance(owner, OutOfScope):
             result.consider_topic(owner, combined)
@@ -393,13 +389,14 @@ def _relative(verdict: Verdict, score: float, ordered: list[tuple[str, float]]) 
 
 def _meanings(passages: list[Passage], curated: Curated) -> list[tuple[Owner, str]]:
     """What the semantic layer embeds: the ways people ask (curated phrasings, out-of-scope
-    phrasings) and the policy's passages."""
+    phrasings), the policy's passages and the curated answers."""
     items: list[tuple[Owner, str]] = [
         (owner, question)
         for owner in (*curated.entries, *curated.out_of_scope)
         for question in owner.questions
     ]
     items += [(passage, passage.text) for passage in passages]
+    items += [(entry, entry.answer) for entry in curated.entries]
     return items
 
 
