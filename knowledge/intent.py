@@ -30,25 +30,34 @@ _INCIDENT_PLACE = re.compile(
     r"\b(online|facebook|fb|instagram|insta|tiktok|snapchat|whatsapp|twitter|x|youtube|"
     r"group chat|social media|internet|messenger|discord|roblox|website|page)\b"
 )
+# Someone it is happening to: "my son is being cyberbullied", "she keeps trolling me".
 _INCIDENT_DIRECT = re.compile(
-    r"\b(cyber ?bull\w*|being bullied online|bullied online|bullying online|fake account|"
-    r"fake profile|impersonat\w*|trolled|trolling|harass\w*|report (an |a )?(incident|post|"
-    r"photo|video|account|abuse|comment))\b"
+    r"\b((is|are|am|was|were|been|being|getting|keeps?|keep on) (\w+ )?(cyber ?bull\w*|"
+    r"bullied online|bullying \w+ online|trolled|trolling|harass\w*|impersonat\w*)|"
+    r"(made|set up|created|started) a fake (account|profile|page)|fake (account|profile) "
+    r"(of|pretending|in the name)|pretending to be (me|my)|"
+    r"report (an |a |this )?(incident|post|photo|video|account|abuse|comment))\b"
 )
-_HYPOTHETICAL = re.compile(r"\b(can i|am i allowed|is it ok|could i|may i|should i post)\b")
+_BULLIED = re.compile(r"\b(is|are|am|was|were|been|being|getting) (\w+ )?bullied\b")
+# Asking about a rule, not telling what happened.
+_HYPOTHETICAL = re.compile(
+    r"\b(can i|am i allowed|is it ok|could i|may i|should i post)\b|"
+    r"^(will|would|does|do|can|could|should|may|what is|what are|what counts|how are|how is)\b"
+)
 
 
 def detect_action(text: str) -> str | None:
     """'report' for a described online incident, 'concern' for a wish to raise a concern
     or complaint, else None. Incidents win: they are the more urgent route."""
     clean = clean_text(text)
-    if _INCIDENT_DIRECT.search(clean):
-        return "report"
-    if (
-        _INCIDENT_VERB.search(clean)
-        and _INCIDENT_OBJECT.search(clean)
-        and _INCIDENT_PLACE.search(clean)
-        and not _HYPOTHETICAL.search(clean)
+    if not _HYPOTHETICAL.search(clean) and (
+        _INCIDENT_DIRECT.search(clean)
+        or (_BULLIED.search(clean) and _INCIDENT_PLACE.search(clean))
+        or (
+            _INCIDENT_VERB.search(clean)
+            and _INCIDENT_OBJECT.search(clean)
+            and _INCIDENT_PLACE.search(clean)
+        )
     ):
         return "report"
     if _CONCERN.search(clean):

@@ -338,6 +338,8 @@ class Matcher:
         source = signals.evidence.get(number)
         entry = source if isinstance(source, Entry) else None
         action = at_risk or detect_action(question)
+        if action == "concern" and audience == "staff":  # the concern flow is for families
+            action = None
         if action is None and entry and verdict.outcome == "answer":
             action = entry_action(entry)
         return Match(

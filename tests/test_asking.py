@@ -121,6 +121,11 @@ def test_no_action_on_an_out_of_scope_question(knowledge, text):
         assert match.action is None
 
 
+def test_staff_are_not_offered_the_parents_concern_flow(knowledge):
+    question = "where do i report misuse of social media as a member of staff"
+    assert knowledge.matcher.match(question, "staff").action is None
+
+
 def test_incident_in_scope_offers_the_report_flow(chat):
     chat.send("my daughter is being bullied in a group chat")
     assert "Report an online incident" in chat.labels

@@ -81,6 +81,9 @@ def test_confidence_is_in_range_and_ordered(knowledge):
         ("my child is being cyberbullied", "report"),
         ("can I post photos from sports day", None),
         ("what does the school post on X", None),
+        ("my daughter is being bullied in a group chat", "report"),
+        ("what is cyberbullying", None),  # asking about a rule, not telling what happened
+        ("will my child's photo be posted on the school twitter", None),
     ],
 )
 def test_action(text, action):
