@@ -345,6 +345,8 @@ def machine() -> dict:
         "cpus": os.cpu_count(),
         "system": platform.system(),
         "processor": platform.processor() or "unknown",
+        # The machine is shared: other work running at the time slows every figure.
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
 
 
