@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint run eval bench soak encoders fit clean
+.PHONY: chat test lint install-check run web browser-test eval bench soak encoders fit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,26 @@ chat: $(STAMP)
 run: $(STAMP)
 	$(BIN)/policybot run
 
+# The staff web console on http://127.0.0.1:8080 (POLICYBOT_WEB_URL for sign-in links).
+web: $(STAMP)
+	$(BIN)/policybot web
+
+# On demand, not part of `make test`: the console in headless Chromium (Debian's `chromium`
+# package; Playwright's own browser download is not used); screenshots go to docs/.
+browser-test: $(STAMP)
+	@test -x /usr/bin/chromium || { echo "needs /usr/bin/chromium: apt-get install chromium"; exit 1; }
+	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
+	$(BIN)/python -m pytest -q tests/browser_console.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The wheel, installed without extras into a fresh venv, runs from outside the source tree.
+install-check: $(STAMP)
+	PYTHON=$(PYTHON) scripts/check_install.sh
+
+test: lint install-check
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)

@@ -145,7 +145,8 @@ async def end_to_end(knowledge: Knowledge) -> dict:
     """USERS people at once each send MESSAGES_EACH messages (questions, and /concern and
     /cancel, which write flow state) to the real Application over HTTP; PTB's Telegram rate
     limiter is off so the bot, not Telegram's 30 messages a second, is what is measured."""
-    from bot.telegram import ALLOWED_UPDATES, ChatRateLimit, build_application
+    from bot.flood_limit import ChatRateLimit
+    from bot.telegram_app import ALLOWED_UPDATES, build_application
     from handlers.engine import Engine
     from storage.db import open_database
     from tests.fake_bot_api import FakeBotApi

@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from importlib import metadata
 from pathlib import Path
 
 from bot.maintenance import add_commands as add_maintenance_commands
@@ -93,7 +94,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram import run_bot
+    from bot.telegram_app import run_bot
 
     return run_bot(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
 
@@ -250,6 +251,38 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_gaps_export(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.gap_review import answers_toml
+
+    print(answers_toml(_knowledge(settings), open_database(settings.db_path)), end="")
+    return 0
+
+
+def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.web import serve
+
+    knowledge = _knowledge(settings)
+    db = open_database(settings.db_path)
+    print(f"staff web console on http://{args.host}:{args.port} (links: {settings.web_url})")
+    return serve(knowledge, db, args.host, args.port, settings.telegram_bot_username)
+
+
+def cmd_web_link(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.web_sign_in import link_for_role
+
+    db = open_database(settings.db_path)
+    print(link_for_role(db, args.as_role, settings.web_url, datetime.now(UTC)))
+    return 0
+
+
+def _installed_version() -> str:
+    """The version pip installed, so a school's IT person can say what they run."""
+    try:
+        return metadata.version("policybot")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def _add_audience(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as",
@@ -264,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="policybot",
         description="Answers questions from a school's policies and routes concerns.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = commands.add_parser("ask", help="answer one question, or one per stdin line with '-'")
@@ -359,6 +393,27 @@ def build_parser() -> argparse.ArgumentParser:
         "gaps", help="questions the bot declined or that got a thumbs-down, grouped"
     )
     gap_parser.set_defaults(func=cmd_gaps)
+    gap_export = gap_parser.add_subparsers(dest="gaps_command", metavar="SUBCOMMAND")
+    gap_export.add_parser(
+        "export", help="the answers file with the phrasings staff accepted, as TOML"
+    ).set_defaults(func=cmd_gaps_export)
+
+    web = commands.add_parser("web", help="serve the staff web console")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    web.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
+    web.set_defaults(func=cmd_web)
+    web_link = web.add_subparsers(dest="web_command", metavar="SUBCOMMAND").add_parser(
+        "link", help="a one-time sign-in link (15 minutes) for whoever holds a role"
+    )
+    web_link.add_argument(
+        "--as",
+        dest="as_role",
+        required=True,
+        metavar="ROLE",
+        help="the role as the staff registry spells it, e.g. headteacher, office or "
+        "'class_teacher:Year 3'",
+    )
+    web_link.set_defaults(func=cmd_web_link)
 
     add_maintenance_commands(commands)
 

@@ -51,7 +51,7 @@ def _school(settings: Settings) -> str:
 
 
 def _token(settings: Settings) -> str:
-    from bot.telegram import api_urls, check_token
+    from bot.telegram_app import api_urls, check_token
 
     secret = settings.telegram_bot_token
     if secret is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.casework import DEFAULT_WEB_URL
 from knowledge.school import DEFAULT_SCHOOL_DIR, Knowledge, load_knowledge
 
 
@@ -27,12 +28,14 @@ class Settings(BaseSettings):
     school_dir: Path = Field(default=DEFAULT_SCHOOL_DIR, alias="POLICYBOT_SCHOOL_DIR")
     # Telegram chat for staff notifications until role holders register (else school.toml's).
     office_chat_id: int | None = Field(default=None, alias="POLICYBOT_OFFICE_CHAT_ID")
+    # The staff web console's public base URL, used in its sign-in links.
+    web_url: str = Field(default=DEFAULT_WEB_URL, alias="POLICYBOT_WEB_URL")
 
     def load_knowledge(self) -> Knowledge:
-        """The school's knowledge, with this deployment's office chat applied."""
+        """The school's knowledge, with this deployment's office chat and console URL applied."""
         knowledge = load_knowledge(self.school_dir)
-        if self.office_chat_id is None:
-            return knowledge
         school = knowledge.school
-        casework = replace(school.casework, office_chat_id=self.office_chat_id)
+        casework = replace(school.casework, web_url=self.web_url.rstrip("/"))
+        if self.office_chat_id is not None:
+            casework = replace(casework, office_chat_id=self.office_chat_id)
         return replace(knowledge, school=replace(school, casework=casework))

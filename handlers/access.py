@@ -5,6 +5,7 @@ parents see only their own cases (handlers/mycases.py)."""
 
 from __future__ import annotations
 
+from handlers.replies import Person
 from handlers.turn import Turn
 from storage.audit import record_audit
 from storage.cases import Case
@@ -12,6 +13,12 @@ from storage.cases import Case
 OFFICE = "office"
 # a case "about" this role is never shown to it, whatever its route says
 SUBJECT_OF = {"headteacher": "head", "chair_of_governors": "chair"}
+# pages of the staff web console beyond casework, and the roles that may open them
+MANAGE_STAFF = frozenset({"headteacher", OFFICE})
+SEE_GAPS = frozenset({"headteacher", OFFICE})
+SEE_FIGURES = frozenset(
+    {"headteacher", "deputy", "chair_of_governors", "vice_chair", "clerk", OFFICE}
+)
 
 
 def routed_roles(case: Case) -> set[str]:
@@ -24,6 +31,11 @@ def may_handle(role: str, case: Case) -> bool:
     if role in ("parent", OFFICE) or (role in SUBJECT_OF and SUBJECT_OF[role] == case.about):
         return False
     return role in routed_roles(case)
+
+
+def handling_role(person: Person, case: Case) -> str | None:
+    """Which of the person's roles handles the case (they act in its name), if any."""
+    return next((role for role in person.roles if may_handle(role, case)), None)
 
 
 def is_staff(role: str) -> bool:

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff
+from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff, web_sign_in
 from handlers.access import is_staff
+from handlers.gap_review import LiveKnowledge
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
@@ -20,8 +21,8 @@ from knowledge.safeguarding import suggests_child_at_risk
 from knowledge.school import Knowledge
 from knowledge.smalltalk import small_talk
 from storage.conversations import Conversation, load_conversation
-from storage.people import OFFICE, set_role_chat
 from storage.questions import record_feedback
+from storage.staff import configure_office_chat
 
 MEDIA_NAMES = {
     "photo": "photos",
@@ -37,6 +38,11 @@ MEDIA_NAMES = {
     "poll": "polls",
     "edited": "edited messages",
 }
+# What a group may use: the policy and its answers. Every other command or button (concerns,
+# reports, cases, the inbox, any flow's steps, a person's data) shows or collects personal
+# data, so in a group it gets a pointer to a private chat (bot/telegram.py makes it a link).
+GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
+GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb", "as"})
 
 
 def _utc_now() -> datetime:
@@ -47,16 +53,23 @@ class Engine:
     def __init__(
         self, knowledge: Knowledge, db: Database, *, clock: Callable[[], datetime] = _utc_now
     ) -> None:
-        self.knowledge = knowledge
+        self._knowledge = LiveKnowledge(knowledge, db)
         self.db = db
         self.clock = clock  # tests pass a fixed one; due dates count from it
         office_chat = knowledge.school.casework.office_chat_id
-        set_role_chat(db, OFFICE, None if office_chat is None else f"tg:{office_chat}", clock())
+        configure_office_chat(db, None if office_chat is None else f"tg:{office_chat}", clock())
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The school's knowledge with the phrasings staff have accepted so far."""
+        return self._knowledge.current()
 
     # -- entry point ------------------------------------------------------------------------
     def handle(self, person: Person, incoming: Incoming) -> list[Reply]:
         person = staff.identify(self.db, person)  # the registry decides, not the transport
         turn = Turn(self.knowledge, self.db, person, self.clock())
+        if not incoming.private:
+            return self._in_group(turn, incoming)
         current = load_conversation(self.db, person.id)
         if incoming.button is not None:
             return self._press(turn, current, incoming.button)
@@ -67,6 +80,28 @@ class Engine:
             return self._cancel(turn, current)
         if current is not None:  # part-way through a flow: it gets everything but commands
             return flows.on_message(turn, current, incoming)
+        return self._message(turn, incoming)
+
+    def _in_group(self, turn: Turn, incoming: Incoming) -> list[Reply]:
+        """A group sees the policy and its answers, nothing personal. The sender's flow
+        belongs to their private chat: here it is neither read nor advanced, and whatever
+        would show or collect a case gets a pointer to a private chat instead."""
+        if incoming.button is not None:
+            press = buttons.decode(incoming.button)
+            if press is not None and press.action not in GROUP_BUTTONS:
+                return [Reply(render("private_chat_only", flow=press.action, link=False))]
+            return self._press(turn, None, incoming.button)
+        text = (incoming.text or "").strip()
+        if text.startswith("/"):
+            command = text.split()[0].split("@")[0].lower()
+            if command[1:] not in GROUP_COMMANDS:
+                return [Reply(render("private_chat_only", flow=command[1:], link=False))]
+            return self._command(turn, None, command)  # no deep link or invitation code
+        return self._message(turn, incoming, in_group=True)
+
+    def _message(self, turn: Turn, incoming: Incoming, in_group: bool = False) -> list[Reply]:
+        """Anything sent outside a flow: a question, or something that is not text."""
+        text = (incoming.text or "").strip()
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
             return [
@@ -78,9 +113,10 @@ class Engine:
         if not text:
             return [Reply(render("empty"))]
         if suggests_child_at_risk(text):
-            return safeguarding.refer_now(turn, None, text)
+            return safeguarding.refer_now(turn, None, text, in_group=in_group)
         if small_talk(text):  # "hi", "thanks", "help": the menu, not a policy section
             return [self._help(turn)]
+        person = turn.person
         audience = person.audience or audience_of(text, "staff" if is_staff(person.role) else None)
         return qa.answer_question(self.knowledge, self.db, text, audience)
 
@@ -153,6 +189,8 @@ class Engine:
             return self._cancel(turn, current)
         if command == "/gaps":
             return gaps.command(turn)
+        if command == "/web":
+            return web_sign_in.command(turn)
         if command[1:] in flows.STARTS:
             return flows.begin(turn, current, command[1:])
         unknown = Reply(render("unknown_command", command=command[:32]))
@@ -185,11 +223,9 @@ class Engine:
             replies = qa.answer_as(self.knowledge, self.db, press.args[1], press.args[0])
             return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
-            question_id, verdict = press.args
-            if (
-                question_id.isdigit()
-                and verdict in ("up", "down")
-                and record_feedback(self.db, int(question_id), helpful=verdict == "up")
+            token, verdict = press.args
+            if verdict in ("up", "down") and record_feedback(
+                self.db, token, helpful=verdict == "up"
             ):
                 return [Reply(render("feedback_thanks", helpful=verdict == "up"))]
             return [Reply(render("button_expired"), self._menu_buttons())]

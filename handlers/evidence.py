@@ -10,17 +10,18 @@ from handlers.replies import Attachment
 from handlers.templates import render
 from handlers.turn import Turn
 from storage.attachments import save_attachment
+from storage.filetypes import declared_allowed, sniff
 
 MAX_FILES = 10
 MAX_MEGABYTES = 20
-ACCEPTED_TYPES = ("image/", "video/", "application/pdf")
 
 
-def _mime(attachment: Attachment) -> str:
-    guessed = mimetypes.guess_type(attachment.file_name or "")[0]
-    if attachment.mime_type or guessed:
-        return (attachment.mime_type or guessed or "").lower()
-    return "image/jpeg" if attachment.kind == "photo" else ""  # Telegram photos are JPEG
+def _mime(attachment: Attachment) -> str | None:
+    """What the file says it is (Telegram photos are always JPEG): trusted only until its
+    bytes arrive."""
+    if attachment.kind == "photo":
+        return "image/jpeg"
+    return attachment.mime_type or mimetypes.guess_type(attachment.file_name or "")[0]
 
 
 def _refusal(attachment: Attachment, count: int) -> str | None:
@@ -29,8 +30,10 @@ def _refusal(attachment: Attachment, count: int) -> str | None:
         return "count"
     if size > MAX_MEGABYTES * 1024 * 1024:
         return "size"
-    if not _mime(attachment).startswith(ACCEPTED_TYPES):
-        return "type"
+    if attachment.data is not None and sniff(attachment.data) is None:
+        return "type"  # the bytes decide, whatever the name or stated type
+    if attachment.data is None and not declared_allowed(_mime(attachment)):
+        return "type"  # judged again by its bytes once they are fetched
     return None
 
 

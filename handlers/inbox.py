@@ -13,8 +13,9 @@ from functools import partial
 from typing import Any
 
 from handlers import buttons
-from handlers.access import OFFICE, audit, is_staff, may_handle, routed_roles
+from handlers.access import OFFICE, audit, handling_role, is_staff, routed_roles
 from handlers.conversation import CANCEL, new_draft_id
+from handlers.deadlines import is_overdue, next_deadline
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import next_up
 from handlers.schooldays import school_today
@@ -61,18 +62,19 @@ class Row:
 
 
 def _row(turn: Turn, case: Case) -> Row:
-    what, due = (
-        ("acknowledge", case.acknowledge_by)
-        if case.status == "open"
-        else ("respond", case.respond_by)
-    )
-    return Row(case, what, due or "", bool(due) and due < school_today(turn.now).isoformat())
+    what, due = next_deadline(case) or ("respond", case.respond_by or "")
+    return Row(case, what, due, is_overdue(case, school_today(turn.now)))
 
 
-def _guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> Case:
-    """The case, if this person may do `action` to it; audited either way."""
+def guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> tuple[Turn, Case]:
+    """The case, if this person may do `action` to it, with the turn as the role they
+    handle it in (someone holding two roles acts in the name of the one it was routed to);
+    audited either way."""
     case = case_by_reference(turn.db, reference)
-    permitted = case is not None and may_handle(turn.person.role, case)
+    role = handling_role(turn.person, case) if case is not None else None
+    if role is not None:
+        turn = replace(turn, person=replace(turn.person, role=role, also=()))
+    permitted = role is not None
     closed = permitted and acting and case.status in CLOSED
     audit(
         turn,
@@ -85,7 +87,7 @@ def _guard(turn: Turn, action: str, reference: str, *, acting: bool = True) -> C
         raise Refused(f"{turn.person.role} may not {action} {reference}")
     if closed:
         raise Refused(f"{reference} is {case.status}", render("staff_closed", case=case))
-    return case
+    return turn, case
 
 
 def refused(error: Refused) -> list[Reply]:
@@ -98,19 +100,23 @@ def list_inbox(turn: Turn) -> list[Reply]:
     audit(turn, "list", None, is_staff(role))
     if not is_staff(role):
         raise Refused(f"{role} may not list")
-    if role == OFFICE:
+    if turn.person.roles == (OFFICE,):
         rows = sorted(
             (_row(turn, case) for case in open_cases(turn.db)),
             key=lambda row: (row.due, row.case.id),
         )
         return [Reply(render("inbox_office", rows=rows))]
     rows = sorted(
-        (_row(turn, case) for case in open_cases(turn.db) if may_handle(role, case)),
+        (_row(turn, case) for case in open_cases(turn.db) if handling_role(turn.person, case)),
         key=lambda row: (row.due, row.case.id),
     )
     return [
         Reply(
-            render("inbox_list", rows=rows, holder=turn.casework.holder(role)),
+            render(
+                "inbox_list",
+                rows=rows,
+                holders=[turn.casework.holder(held) for held in turn.person.roles],
+            ),
             tuple(
                 Button(
                     f"{row.case.reference}{' (overdue)' if row.overdue else ''}",
@@ -140,7 +146,7 @@ def _timeline(turn: Turn, case: Case) -> list[dict[str, Any]]:
 
 
 def show(turn: Turn, reference: str, note: str | None = None) -> list[Reply]:
-    case = _guard(turn, "view", reference, acting=False)
+    turn, case = guard(turn, "view", reference, acting=False)
     code = case.reference
     actions = []
     if case.status not in CLOSED:
@@ -192,27 +198,27 @@ def _done(
 
 
 def acknowledge(turn: Turn, reference: str) -> list[Reply]:
-    case = _guard(turn, "ack", reference)
+    turn, case = guard(turn, "ack", reference)
     notices = _parent_notice(turn, case, "ack")
     acknowledge_case(turn.db, case, turn.person.role, notices, turn.now)
     return _done(turn, case, "ack", bool(notices))
 
 
 def reply(turn: Turn, reference: str, text: str) -> list[Reply]:
-    case = _guard(turn, "reply", reference)
+    turn, case = guard(turn, "reply", reference)
     notices = _parent_notice(turn, case, "reply", text)
     record_staff_response(turn.db, case, turn.person.role, text, notices, turn.now)
     return _done(turn, case, "reply", bool(notices))
 
 
 def note(turn: Turn, reference: str, text: str) -> list[Reply]:
-    case = _guard(turn, "note", reference)
+    turn, case = guard(turn, "note", reference)
     add_case_message(turn.db, case, text, [], turn.now, actor=turn.person.role, event="note")
     return _done(turn, case, "note")
 
 
 def resolve(turn: Turn, reference: str, outcome: str) -> list[Reply]:
-    case = _guard(turn, "resolve", reference)
+    turn, case = guard(turn, "resolve", reference)
     notices = _parent_notice(turn, case, "resolve", outcome)
     resolve_case(turn.db, case, turn.person.role, outcome, notices, turn.now)
     return _done(turn, case, "resolve", bool(notices))
@@ -220,7 +226,7 @@ def resolve(turn: Turn, reference: str, outcome: str) -> list[Reply]:
 
 def escalate(turn: Turn, reference: str) -> list[Reply]:
     """Pass the case up to the next person (never the one it is about); I keep sight of it."""
-    case = _guard(turn, "escalate", reference)
+    turn, case = guard(turn, "escalate", reference)
     onward = next_up(case.assignee_role, case.about, turn.casework)
     if onward is None:
         return show(turn, reference, render("staff_cannot_escalate", case=case))
@@ -251,11 +257,13 @@ def escalate(turn: Turn, reference: str) -> list[Reply]:
 
 def start_writing(turn: Turn, reference: str, step: str) -> list[Reply]:
     """Reply, note or resolve: ask for the text, which the next message provides."""
-    case = _guard(turn, f"{step}-start", reference)
+    turn, case = guard(turn, f"{step}-start", reference)
     save_conversation(
         turn.db,
         turn.person.id,
-        Conversation(FLOW, step, new_draft_id(), {"reference": case.reference}),
+        Conversation(
+            FLOW, step, new_draft_id(), {"reference": case.reference, "as": turn.person.role}
+        ),
         turn.now,
     )
     return [
@@ -298,16 +306,18 @@ def on_press(turn: Turn, action: str, reference: str) -> list[Reply]:
 
 
 def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> list[Reply]:
-    """The typed reply, note or outcome: done, then back to the case."""
+    """The typed reply, note or outcome: written, and only then is the step over (if
+    writing fails, the step still waits for the text), then back to the case."""
     text = (incoming.text or "").strip()
     reference = conversation.draft["reference"]
     if not text:
         return [Reply(render("form_not_text", media=incoming.media), (CANCEL,))]
-    end_conversation(turn.db, turn.person.id)
     try:
-        return WRITERS[conversation.step](turn, reference, text)
+        replies = WRITERS[conversation.step](turn, reference, text)
     except Refused as error:
-        return refused(error)
+        replies = refused(error)
+    end_conversation(turn.db, turn.person.id)
+    return replies
 
 
 def resume(turn: Turn, conversation: Conversation) -> list[Reply]:
@@ -318,7 +328,7 @@ def resume(turn: Turn, conversation: Conversation) -> list[Reply]:
                 "inbox_prompt",
                 step=conversation.step,
                 reference=conversation.draft["reference"],
-                holder=turn.casework.holder(turn.person.role),
+                holder=turn.casework.holder(conversation.draft.get("as", turn.person.role)),
             ),
             (CANCEL,),
         )

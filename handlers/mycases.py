@@ -38,12 +38,20 @@ def _own(turn: Turn, reference: str) -> Case | None:
     return case if case is not None and case.person_id == turn.person.id else None
 
 
+def _as_the_sender_sees(case: Case) -> Case:
+    """Staff are told an anonymous sender gets none of their replies, so to that sender a
+    case the school has replied to is still being looked into."""
+    if case.anonymous and case.status == "responded":
+        return replace(case, status="acknowledged")
+    return case
+
+
 def _gone() -> list[Reply]:
     return [Reply(render("button_expired"), (MY_CASES,))]
 
 
 def list_cases(turn: Turn) -> list[Reply]:
-    cases = cases_of(turn.db, turn.person.id)
+    cases = [_as_the_sender_sees(case) for case in cases_of(turn.db, turn.person.id)]
     return [
         Reply(
             render("mycases_list", cases=cases[:LISTED], total=len(cases), casework=turn.casework),
@@ -64,8 +72,11 @@ def show_case(turn: Turn, reference: str, note: str | None = None) -> list[Reply
     case = _own(turn, reference)
     if case is None:
         return _gone()
+    case = _as_the_sender_sees(case)
     responses = [
-        entry for entry in timeline_of(turn.db, case.id) if entry.event in ("response", "resolved")
+        entry
+        for entry in timeline_of(turn.db, case.id)
+        if entry.event in ("response", "resolved") and not case.anonymous
     ]
     onward = escalation(case.route, case.assignee_role, case.stage)
     can_escalate = case.status == "responded" and onward is not None

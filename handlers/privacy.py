@@ -85,13 +85,16 @@ def ask_forget(turn: Turn) -> list[Reply]:
 
 
 def forget(turn: Turn) -> list[Reply]:
-    """Erase the person's data except held cases; tell them, and the office, what stayed."""
+    """Erase the person's data except held cases; tell them, and the office, what stayed
+    (of the cases they sent in their own name)."""
     if is_staff(turn.person.role):
         return _staff_pointer(turn)
     cases = cases_of(turn.db, turn.person.id)
     held = [(case, held_reason(case)) for case in cases if held_reason(case)]
-    anonymised = [case.reference for case in cases if not held_reason(case)]
-    kept = [f"{case.reference} ({reason})" for case, reason in held]
+    # What the office and the audit are told names no anonymous case: beside the person's
+    # other references it would say whose it is.
+    anonymised = [c.reference for c in cases if not held_reason(c) and not c.anonymous]
+    kept = [f"{case.reference} ({reason})" for case, reason in held if not case.anonymous]
     notice = Notice(
         render("forgetme_notice", now=turn.now, anonymised=anonymised, kept=kept), role=OFFICE
     )

@@ -38,10 +38,10 @@ def _section_button(section: Section, label: str | None = None) -> Button:
     )
 
 
-def _feedback(question_id: int) -> tuple[Button, ...]:
+def _feedback(token: str) -> tuple[Button, ...]:
     return (
-        Button("👍 Helpful", buttons.encode("fb", question_id, "up")),
-        Button("👎 Not helpful", buttons.encode("fb", question_id, "down")),
+        Button("👍 Helpful", buttons.encode("fb", token, "up")),
+        Button("👎 Not helpful", buttons.encode("fb", token, "down")),
     )
 
 
@@ -49,7 +49,7 @@ def reply_to_match(
     knowledge: Knowledge,
     match: Match,
     feedback: tuple[Button, ...] = (),
-    other: tuple[str, str, int] | None = None,
+    other: tuple[str, str, str] | None = None,
 ) -> Reply:
     """Turn the matcher's verdict into the reply a person sees; `other` (who asked, the other
     audience and the logged question's id) adds a line and a button for the answer the
@@ -108,15 +108,15 @@ def answer_question(
     if len(text) > MAX_MESSAGE_CHARS:
         replies.append(Reply(render("too_long", limit=MAX_MESSAGE_CHARS)))
     match = knowledge.matcher.match(text, audience)
-    question_id = log_question(db, text, match.outcome, match.section, match.confidence)
+    token = log_question(db, text, match.outcome, match.section, match.confidence)
     other = OTHER_AUDIENCE.get(audience)
     differs = other and _differs(match, knowledge.matcher.match(text, other))
     replies.append(
         reply_to_match(
             knowledge,
             match,
-            _feedback(question_id),
-            (audience, other, question_id) if differs else None,
+            _feedback(token),
+            (audience, other, token) if differs else None,
         )
     )
     return replies
@@ -130,10 +130,10 @@ def _differs(mine: Match, theirs: Match) -> bool:
     )
 
 
-def answer_as(knowledge: Knowledge, db: Database, question_id: str, audience: str) -> list[Reply]:
+def answer_as(knowledge: Knowledge, db: Database, token: str, audience: str) -> list[Reply]:
     """A logged question asked again as another audience ("Asking as staff? →"); [] when
     the button is stale or forged."""
-    text = logged_question(db, int(question_id)) if question_id.isdigit() else None
+    text = logged_question(db, token)
     if text is None or audience not in OTHER_AUDIENCE:
         return []
     return answer_question(knowledge, db, text, audience)

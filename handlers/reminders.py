@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from handlers.access import OFFICE, may_handle, routed_roles
+from handlers.deadlines import next_deadline
 from handlers.privacy import apply_retention
 from handlers.routing import next_up
 from handlers.schooldays import SCHOOL_TIME, add_school_days, is_school_day, school_today
@@ -24,19 +25,9 @@ from storage.reminders import queue_once
 DIGEST_HOUR = 7  # school time: the digest waits for the morning
 
 
-def _deadline(case: Case) -> tuple[str, str] | None:
-    """What the school owes next on the case and by when; None while the parent has the
-    last word (a reply was sent)."""
-    if case.status == "open":
-        return "acknowledge", case.acknowledge_by or ""
-    if case.status == "acknowledged":
-        return "respond", case.respond_by or ""
-    return None
-
-
 def _case_notices(db: Database, knowledge: Knowledge, case: Case, now: datetime) -> int:
     casework = knowledge.school.casework
-    deadline = _deadline(case)
+    deadline = next_deadline(case)
     if deadline is None or not deadline[1]:
         return 0
     what, due = deadline

@@ -24,9 +24,14 @@ class Person:
     """Who is talking, as the core sees them: a transport-prefixed id and a role."""
 
     id: str  # e.g. "tg:12345" or "local:parent"
-    role: str = "parent"
+    role: str = "parent"  # the first role they hold
     name: str | None = None
     audience: str | None = None  # "parent" | "staff" | "pupil" when declared (--as), for testing
+    also: tuple[str, ...] = ()  # further staff roles (a headteacher who is also the DSL)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role, *self.also)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class Attachment:
     data: bytes | None = None  # the content, when the transport downloaded it
 
 
+PRIVATE = "private"  # a one-to-one chat with the bot (the terminal's and the tests' kind)
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One thing a person sent: text, a button press, a file, or something we cannot read."""
@@ -49,4 +57,10 @@ class Incoming:
     button: str | None = None
     media: str | None = None  # "photo", "sticker", "voice", ... when not plain text
     attachments: tuple[Attachment, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # "chat_type": "group", "forwarded"
+
+    @property
+    def private(self) -> bool:
+        """Sent in a private chat with the bot, the only place a flow may be read or
+        advanced or a case shown; a transport that says nothing means one."""
+        return self.extra.get("chat_type", PRIVATE) == PRIVATE

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import median
 
+from handlers.deadlines import is_overdue
 from storage.audit import AuditEntry
 from storage.cases import Case
 
-OPEN = ("open", "acknowledged", "responded")
+OPEN = ("open", "acknowledged", "responded")  # still being dealt with
 EXPORT_FIELDS = (
     "reference",
     "kind",
@@ -49,11 +50,6 @@ def _days(start: str, end: str | None) -> float | None:
 def _median(values: list[float | None]) -> float | None:
     known = [value for value in values if value is not None]
     return round(median(known), 1) if known else None
-
-
-def is_overdue(case: Case, today: date) -> bool:
-    due = case.acknowledge_by if case.status == "open" else case.respond_by
-    return case.status in OPEN and bool(due) and due < today.isoformat()
 
 
 def summarise(cases: list[Case], today: date) -> Summary:

@@ -19,9 +19,12 @@ from storage.conversations import Conversation, end_conversation
 _CONTEXT_FIELDS = ("about", "class_name", "incident_type", "platform", "happened_when", "involved")
 
 
-def refer_now(turn: Turn, conversation: Conversation | None, text: str) -> list[Reply]:
+def refer_now(
+    turn: Turn, conversation: Conversation | None, text: str, *, in_group: bool = False
+) -> list[Reply]:
     """File a safeguarding referral now, with `text` and whatever the current flow had
-    gathered (its files too), and end that flow."""
+    gathered (its files too), and end that flow. Written in a group, it is referred all the
+    same, but the group is told no reference and no flow is touched."""
     draft: dict[str, Any] = conversation.draft if conversation else {}
     details = "\n\n".join(dict.fromkeys(filter(None, (draft.get("details"), text))))
     case_draft = CaseDraft(
@@ -35,8 +38,9 @@ def refer_now(turn: Turn, conversation: Conversation | None, text: str) -> list[
     case, _ = file_case(
         turn, case_draft, conversation.draft_id if conversation else new_draft_id()
     )
-    end_conversation(turn.db, turn.person.id)
-    return [confirmation(turn, case)]
+    if conversation is not None:
+        end_conversation(turn.db, turn.person.id)
+    return [confirmation(turn, case, in_group=in_group)]
 
 
 def _submit(turn: Turn, conversation: Conversation) -> list[Reply]:

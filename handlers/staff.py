@@ -17,7 +17,7 @@ from handlers.replies import Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
 from knowledge.casework import DEFAULT_TITLES, Casework
-from storage.staff import create_invite, redeem_invite, staff_role
+from storage.staff import create_invite, redeem_invite, staff_roles
 
 INVITE_DAYS = 7
 ROLES = tuple(DEFAULT_TITLES)
@@ -54,8 +54,9 @@ def deep_link(code: str, bot_username: str | None) -> str:
 
 
 def identify(db: Database, person: Person) -> Person:
-    """The person with the role the staff registry gives them (parent if none)."""
-    return replace(person, role=staff_role(db, person.id) or "parent")
+    """The person with the roles the staff registry gives them (parent if none)."""
+    role, *also = staff_roles(db, person.id) or ["parent"]
+    return replace(person, role=role, also=tuple(also))
 
 
 def redeem(turn: Turn, code: str) -> list[Reply] | None:

@@ -61,14 +61,16 @@ def file_case(turn: Turn, draft: CaseDraft, draft_id: str) -> tuple[Case, bool]:
     )
 
 
-def confirmation(turn: Turn, case: Case, again: bool = False) -> Reply:
-    """What the sender is told once the case is stored (or already was)."""
+def confirmation(turn: Turn, case: Case, again: bool = False, in_group: bool = False) -> Reply:
+    """What the sender is told once the case is stored (or already was); in a group, that
+    it went, with neither its reference nor a way into the sender's cases."""
     template = "safeguarding_sent" if case.kind == "safeguarding" else "case_sent"
     return Reply(
         render(
             template,
             case=case,
             again=again,
+            in_group=in_group,
             casework=turn.casework,
             holder=turn.casework.holder(case.assignee_role),
             others=[
@@ -76,7 +78,9 @@ def confirmation(turn: Turn, case: Case, again: bool = False) -> Reply:
                 for role in Route(case.route, case.assignee_role).roles[1:]
             ],
         ),
-        (
+        ()
+        if in_group
+        else (
             Button("My cases", buttons.encode("mycases")),
             Button("Main menu", buttons.encode("menu")),
         ),

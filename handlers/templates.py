@@ -33,6 +33,26 @@ def _environment() -> Environment:
     return environment
 
 
+@lru_cache(maxsize=1)
+def _page_environment() -> Environment:
+    # The staff web console's pages (templates/web/*.html): HTML, so everything is escaped
+    # unless a template says otherwise; the chat's wording macros can be imported.
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["longdate"] = long_date
+    return environment
+
+
+def render_page(page: str, **context: Any) -> str:
+    """Render the console page `templates/web/<page>.html`."""
+    return _page_environment().get_template(f"web/{page}.html").render(**context)
+
+
 def render(template: str, **context: Any) -> str:
     """Render `templates/<template>.txt.j2` and trim surrounding blank space."""
     return _environment().get_template(f"{template}.txt.j2").render(**context).strip()

@@ -29,6 +29,7 @@ DEFAULT_TITLES = MappingProxyType(
     }
 )
 ABOUT_CHAIR_ROUTES = ("vice_chair", "clerk")
+DEFAULT_WEB_URL = "http://127.0.0.1:8080"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Casework:
     complaints_procedure: str | None = None
     about_chair_route: str = "vice_chair"
     office_chat_id: int | None = None
+    # the staff web console's public base URL, for sign-in links (POLICYBOT_WEB_URL)
+    web_url: str = DEFAULT_WEB_URL
     retention: Retention = Retention()
 
     def holder(self, role: str) -> RoleHolder:

@@ -5,9 +5,11 @@ in the school's mouth: every problem names the entry it is in."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.policy import Policy
@@ -134,3 +136,73 @@ def parse_curated(text: str, policy: Policy) -> Curated:
 
 def load_curated(path: Path, policy: Policy) -> Curated:
     return parse_curated(path.read_text(encoding="utf-8"), policy)
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """A way of asking that a member of staff accepted from the knowledge gaps: one more
+    question for the entry or out-of-scope topic `target`, or, with no target, a new
+    out-of-scope topic that gives `pointer`."""
+
+    id: int
+    text: str
+    target: str | None
+    pointer: str | None = None
+
+    @property
+    def topic_id(self) -> str:
+        return f"gap-{self.id}"
+
+
+def add_phrasings(curated: Curated, phrasings: Iterable[Phrasing]) -> Curated:
+    """The curated answers with accepted phrasings added; the answers themselves are never
+    changed, and a phrasing whose target is no longer in the file is left out."""
+    extra: dict[str, list[str]] = {}
+    topics = []
+    for phrasing in phrasings:
+        if phrasing.target:
+            extra.setdefault(phrasing.target, []).append(phrasing.text)
+        elif phrasing.pointer:
+            topic = OutOfScope(
+                phrasing.topic_id, phrasing.text[:80], phrasing.pointer, (phrasing.text,)
+            )
+            topics.append(topic)
+    return Curated(
+        entries=tuple(
+            replace(e, questions=(*e.questions, *extra.get(e.id, ()))) for e in curated.entries
+        ),
+        out_of_scope=(
+            *(
+                replace(t, questions=(*t.questions, *extra.get(t.id, ())))
+                for t in curated.out_of_scope
+            ),
+            *topics,
+        ),
+    )
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, bar DEL which TOML wants escaped)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def merge_phrasings(answers_toml: str, phrasings: Iterable[Phrasing]) -> str:
+    """The answers file's text with accepted phrasings written in: each added at the top of
+    its entry's `questions`, and new out-of-scope topics appended, comments kept."""
+    text = answers_toml
+    appended = []
+    for phrasing in phrasings:
+        if not phrasing.target:
+            appended.append(
+                f"\n[[out_of_scope]]\nid = {_toml_string(phrasing.topic_id)}\n"
+                f"topic = {_toml_string(phrasing.text[:80])}\n"
+                f"pointer = {_toml_string(phrasing.pointer or '')}\n"
+                f"questions = [{_toml_string(phrasing.text)}]\n"
+            )
+            continue
+        found = re.search(rf'^id\s*=\s*"{re.escape(phrasing.target)}"\s*$', text, re.M)
+        questions = found and re.compile(r"^questions\s*=\s*\[", re.M).search(text, found.end())
+        if questions:
+            insert = f"\n  {_toml_string(phrasing.text)},"
+            text = text[: questions.end()] + insert + text[questions.end() :]
+    return text.rstrip("\n") + "\n" + "".join(appended)

@@ -151,6 +151,7 @@ class Matcher:
     ) -> None:
         self.policy = policy
         self.curated = curated
+        self.encoder = encoder
         self.decision = decision or load_decision(encoder.name if encoder else "lexical")
         self._index = _Index()
         self._typed: set[str] = set(SYNONYMS)  # every spelling a typo can be corrected to

@@ -5,18 +5,23 @@ nothing in the code changes."""
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from knowledge.casework import Casework, load_casework
-from knowledge.curated import Curated, load_curated
+from knowledge.curated import Curated, Phrasing, add_phrasings, load_curated
 from knowledge.encoder import Encoder, load_encoder
 from knowledge.matcher import Matcher
 from knowledge.policy import Policy, load_policy
 
 DEFAULT_SCHOOL_DIR = Path(__file__).parent / "schools" / "biggin-hill"
+# A reference ("BH-2026-0042") travels in button data (handlers/buttons.py allows letters,
+# digits and "-", 24 characters) and is typed back by parents: the prefix must fit both.
+REFERENCE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}$")
 
 
 class SchoolConfigError(ValueError):
@@ -50,6 +55,16 @@ def _required(table: dict, key: str, where: str) -> str:
     return value.strip()
 
 
+def _reference_prefix(school: dict) -> str:
+    prefix = _required(school, "reference_prefix", "school")
+    if not REFERENCE_PREFIX.match(prefix):
+        raise SchoolConfigError(
+            f"school.toml: [school] 'reference_prefix' must be 1 to 10 letters or digits, "
+            f'starting with a letter (like "BH"), not {prefix!r}'
+        )
+    return prefix
+
+
 def load_school(folder: Path) -> School:
     path = folder / "school.toml"
     if not path.is_file():
@@ -71,7 +86,7 @@ def load_school(folder: Path) -> School:
     return School(
         name=name,
         short_name=school.get("short_name", name),
-        reference_prefix=_required(school, "reference_prefix", "school"),
+        reference_prefix=_reference_prefix(school),
         contact=_required(school, "contact", "school"),
         website=school.get("website"),
         policy_file=files["file"],
@@ -98,3 +113,11 @@ def load_knowledge(folder: Path = DEFAULT_SCHOOL_DIR, semantic: bool = True) -> 
     school, policy, curated = load_sources(folder)
     matcher = Matcher(policy, curated, shipped_encoder() if semantic else None)
     return Knowledge(school, policy, curated, matcher)
+
+
+def with_phrasings(knowledge: Knowledge, phrasings: Iterable[Phrasing]) -> Knowledge:
+    """The knowledge with the phrasings staff accepted from the gaps, matcher rebuilt (on
+    the same encoder: only the new phrasings are embedded)."""
+    curated = add_phrasings(knowledge.curated, phrasings)
+    matcher = Matcher(knowledge.policy, curated, knowledge.matcher.encoder)
+    return replace(knowledge, curated=curated, matcher=matcher)

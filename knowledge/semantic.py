@@ -23,26 +23,36 @@ def cache_dir() -> Path:
 
 
 def cached_vectors(encoder: Encoder, texts: list[str]) -> np.ndarray:
-    """The texts' embeddings, computed once per content: the key is a hash of the encoder's
-    weights and every text, so an edited answers file or a new model is embedded afresh.
-    An unwritable cache only costs the time to embed."""
-    key = hashlib.sha256(encoder.fingerprint.encode())
-    for text in texts:
-        key.update(text.encode("utf-8") + b"\0")
-    path = cache_dir() / f"{key.hexdigest()}.npy"
+    """The texts' embeddings, each computed once: the cache (one file per encoder, named
+    by a hash of its weights) maps a hash of each text to its vector, so an edited answers
+    file or a phrasing accepted from the gaps embeds only what is new. An unreadable or
+    unwritable cache only costs the time to embed."""
+    path = cache_dir() / f"{encoder.fingerprint[:32]}.npz"
+    keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+    known: dict[str, np.ndarray] = {}
     try:
-        return np.load(path)
-    except (OSError, ValueError):
+        with np.load(path) as stored:
+            known = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+    except (OSError, ValueError, KeyError):
         pass
-    vectors = encoder.encode(texts)
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if missing:
+        fresh = encoder.encode([texts[i] for i in missing])
+        known.update((keys[i], vector) for i, vector in zip(missing, fresh, strict=True))
+        _save(path, known)
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    return np.stack([known[key] for key in keys]).astype(np.float32)
+
+
+def _save(path: Path, vectors: dict[str, np.ndarray]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp.npy")
-        np.save(temporary, vectors)
+        temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(temporary, keys=np.array(list(vectors)), vectors=np.stack(list(vectors.values())))
         temporary.replace(path)
     except OSError:
         pass
-    return vectors
 
 
 class SemanticIndex:

@@ -1,14 +1,13 @@
 """Files people send with a report or a case. The bytes are saved beside the database
-(under attachments/, mode 0600, named at random, never after the sender's file name) with
-their SHA-256 and size; when the transport has not downloaded them yet, its file id is kept
-so they can be fetched later (`files_to_download`, then `store_download`)."""
+(under attachments/, mode 0600, named at random with the extension their content proves,
+never after the sender's file name) with their SHA-256 and size; when the transport has not
+downloaded them yet, its file id is kept so they can be fetched later (`files_to_download`,
+then `store_download`, which keeps only bytes that are an allowed type)."""
 
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +16,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from storage.clock import iso
+from storage.filetypes import FileType, sniff
 
 ATTACHMENT_DIR = "attachments"
-_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 
 
 @dataclass(frozen=True)
@@ -41,23 +40,22 @@ def data_dir(db: Database) -> Path | None:
     return Path(main[2]).parent if main[2] else None
 
 
-def _suffix(file_name: str | None, mime_type: str | None) -> str:
-    suffix = Path(file_name or "").suffix.lower() or mimetypes.guess_extension(mime_type or "")
-    return suffix if suffix and _SAFE_SUFFIX.match(suffix) else ".bin"
-
-
-def _write(db: Database, data: bytes, suffix: str) -> tuple[str, str]:
-    """Save bytes owner-only under the data directory; (relative path, sha256)."""
+def _write(db: Database, data: bytes) -> tuple[str, str, FileType]:
+    """Save bytes owner-only under the data directory, with the extension their content
+    proves; (relative path, sha256, type). ValueError when they are no allowed type."""
+    kind = sniff(data)
+    if kind is None:
+        raise ValueError("not a picture, video or PDF")
     root = data_dir(db)
     if root is None:
         raise ValueError("an in-memory database has nowhere to keep files")
     folder = root / ATTACHMENT_DIR
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    relative = f"{ATTACHMENT_DIR}/{secrets.token_hex(12)}{suffix}"
+    relative = f"{ATTACHMENT_DIR}/{secrets.token_hex(12)}{kind.suffix}"
     handle = os.open(root / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(handle, "wb") as out:
         out.write(data)
-    return relative, hashlib.sha256(data).hexdigest()
+    return relative, hashlib.sha256(data).hexdigest(), kind
 
 
 def save_attachment(
@@ -74,11 +72,12 @@ def save_attachment(
     draft_id: str | None = None,
     submission_id: int | None = None,
 ) -> int:
-    """Keep one file sent with a draft or a case, its bytes too when given; its row id."""
+    """Keep one file sent with a draft or a case, its bytes too when given (they must be an
+    allowed type: handlers check with storage.filetypes first); its row id."""
     path = sha256 = None
     if data is not None:
-        path, sha256 = _write(db, data, _suffix(file_name, mime_type))
-        size = len(data)
+        path, sha256, proven = _write(db, data)
+        size, mime_type = len(data), proven.mime
     table = db["attachments"]
     table.insert(
         {
@@ -167,8 +166,14 @@ def files_to_download(db: Database, limit: int = 20) -> list[StoredFile]:
     ]
 
 
-def store_download(db: Database, attachment_id: int, data: bytes) -> None:
-    """Save the bytes fetched for a file that was known only by its file id."""
-    row = db["attachments"].get(attachment_id)
-    path, sha256 = _write(db, data, _suffix(row["file_name"], row["mime_type"]))
-    db["attachments"].update(attachment_id, {"path": path, "sha256": sha256, "size": len(data)})
+def store_download(db: Database, attachment_id: int, data: bytes) -> bool:
+    """Save the bytes fetched for a file that was known only by its file id; False (and
+    the file forgotten) when they turn out not to be a picture, video or PDF."""
+    if sniff(data) is None:
+        db["attachments"].delete(attachment_id)
+        return False
+    path, sha256, kind = _write(db, data)
+    db["attachments"].update(
+        attachment_id, {"path": path, "sha256": sha256, "size": len(data), "mime_type": kind.mime}
+    )
+    return True

@@ -48,6 +48,7 @@ def record_audit(
 
 
 def audit_of(db: Database, reference: str) -> list[AuditEntry]:
+    """A case's audit trail, the reference matched however it is typed."""
     return [
         AuditEntry(
             row["at"],
@@ -58,5 +59,8 @@ def audit_of(db: Database, reference: str) -> list[AuditEntry]:
             row["detail"],
             bool(row["allowed"]),
         )
-        for row in db.query("SELECT * FROM audit WHERE reference = ? ORDER BY id", [reference])
+        for row in db.query(
+            "SELECT * FROM audit WHERE reference = ? COLLATE NOCASE ORDER BY id",
+            [reference.strip()],
+        )
     ]

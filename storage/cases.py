@@ -78,7 +78,8 @@ def _one(db: Database, where: str, params: list) -> Case | None:
 
 
 def case_by_reference(db: Database, reference: str) -> Case | None:
-    return _one(db, "reference = ?", [reference.strip().upper()])
+    """The case a reference names, however it is typed ("bh-2026-0042" too)."""
+    return _one(db, "reference = ? COLLATE NOCASE", [reference.strip()])
 
 
 def case_by_draft(db: Database, draft_id: str) -> Case | None:

@@ -1,10 +1,13 @@
 """Open the one SQLite file the bot keeps everything in: WAL, foreign keys on, a busy
-timeout, and every pending migration applied."""
+timeout, write transactions that take the write lock as they begin, and every pending
+migration applied."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -12,6 +15,37 @@ from sqlite_utils import Database
 from storage.migrations import migrations
 
 BUSY_TIMEOUT_MS = 5000
+# How the sqlite3 module begins the transactions it opens by itself (around sqlite-utils'
+# single inserts and updates): with the write lock, like WriteLockingDatabase.atomic.
+IMPLICIT_TRANSACTIONS = "IMMEDIATE"
+
+
+class WriteLockingDatabase(Database):
+    """sqlite-utils' Database whose transactions begin with BEGIN IMMEDIATE.
+
+    Several processes share the file (the bot, `policybot chat`, `policybot cases`). A
+    deferred transaction that reads first and writes later cannot upgrade its read snapshot
+    once another process has written since: SQLite fails it at once with "database is
+    locked", without waiting out the busy timeout, and the write is lost. Taking the write
+    lock up front makes every writer wait its turn instead (up to the busy timeout)."""
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:  # nested: a savepoint in the outer transaction
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
 
 
 class DatabaseUnavailable(ValueError):
@@ -45,17 +79,24 @@ def backup_database(db: Database, target: Path) -> None:
 
 def _open(path: Path | str) -> Database:
     if str(path) == ":memory:":
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn = sqlite3.connect(
+            ":memory:", check_same_thread=False, isolation_level=IMPLICIT_TRANSACTIONS
+        )
     else:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists()
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            path,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=IMPLICIT_TRANSACTIONS,
+        )
         if new:
             os.chmod(path, 0o600)  # complaints and safeguarding reports: owner only
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    db = Database(conn)
+    db = WriteLockingDatabase(conn)
     if str(path) != ":memory:":
         db.enable_wal()
     migrations.apply(db)

@@ -236,3 +236,110 @@ def m005_received_updates(db: Database) -> None:
         pk="update_id",
         not_null={"payload", "received_at"},
     )
+
+
+@migrations()
+def m006_staff_roles(db: Database) -> None:
+    # The staff registry, one row per role a person holds: a headteacher who is also the
+    # designated safeguarding lead registers twice and keeps both. people.role now only
+    # records the first role held (or "parent").
+    db["staff_roles"].create(
+        {"person_id": str, "role": str, "name": str, "since": str},
+        pk=("person_id", "role"),
+        foreign_keys=[("person_id", "people", "id")],
+        not_null={"since"},
+    )
+    db["staff_roles"].create_index(["role"])
+    db.execute(
+        "INSERT INTO staff_roles (person_id, role, name, since) "
+        "SELECT id, role, display_name, first_seen FROM people WHERE role != 'parent'"
+    )
+
+
+@migrations()
+def m007_references_ignore_case(db: Database) -> None:
+    # References are looked up however they are typed ("bh-2026-0042"): indexes that
+    # compare without case, so those lookups stay indexed.
+    db.execute(
+        "CREATE INDEX idx_submissions_reference_nocase ON submissions (reference COLLATE NOCASE)"
+    )
+    db.execute("CREATE INDEX idx_audit_reference_nocase ON audit (reference COLLATE NOCASE)")
+
+
+@migrations()
+def m040_update_attempts(db: Database) -> None:
+    # An update whose handling failed stays unhandled and is tried again, a bounded number of
+    # times (a crash while it was in hand counts): then it is given up, kept a while for a
+    # person to look at, and never replayed.
+    db["received_updates"].add_column("attempts", int, not_null_default=0)
+    db["received_updates"].add_column("failed_at", str)
+
+
+@migrations()
+def m050_web_sign_in(db: Database) -> None:
+    # The staff web console: one-time sign-in links and sessions, each kept only as a
+    # sha256 so a copy of the database signs nobody in.
+    db["web_links"].create(
+        {
+            "id": int,
+            "token_sha256": str,
+            "person_id": str,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+        },
+        pk="id",
+        not_null={"token_sha256", "person_id", "created_at", "expires_at"},
+    )
+    db["web_links"].create_index(["token_sha256"], unique=True)
+    db["web_sessions"].create(
+        {
+            "id": int,
+            "session_sha256": str,
+            "person_id": str,
+            "csrf_token": str,  # echoed in every form, so it is shown, not a secret at rest
+            "created_at": str,
+            "last_seen_at": str,
+            "expires_at": str,  # absolute; idle expiry counts from last_seen_at
+            "ended_at": str,
+        },
+        pk="id",
+        not_null={"session_sha256", "person_id", "csrf_token", "created_at", "last_seen_at"},
+    )
+    db["web_sessions"].create_index(["session_sha256"], unique=True)
+
+
+@migrations()
+def m051_gap_decisions(db: Database) -> None:
+    # What staff decided about a knowledge gap: a new phrasing of a curated answer (target
+    # the entry id), out of scope (target an [[out_of_scope]] id, or a new pointer), or
+    # dismissed. Accepted phrasings are loaded with the curated answers.
+    db["gap_decisions"].create(
+        {
+            "id": int,
+            "decided_at": str,
+            "actor": str,
+            "actor_role": str,
+            "decision": str,  # phrasing | out_of_scope | dismissed
+            "question": str,  # the phrasing accepted (the group's example question)
+            "target": str,
+            "pointer": str,
+        },
+        pk="id",
+        not_null={"decided_at", "actor", "actor_role", "decision", "question"},
+    )
+    # Every logged question a decision covered, so the gap is not listed again.
+    db["gap_reviewed"].create(
+        {"question": str, "decision_id": int},
+        pk="question",
+        foreign_keys=[("decision_id", "gap_decisions", "id")],
+        not_null={"decision_id"},
+    )
+
+
+@migrations()
+def m008_feedback_tokens(db: Database) -> None:
+    # 👍/👎 buttons carry a random token for their own answer, not the question's row id,
+    # so a forged button cannot vote on another person's question.
+    db["questions"].add_column("feedback_token", str)
+    db["questions"].create_index(["feedback_token"], unique=True)

@@ -3,7 +3,9 @@ parents about staff replies. They are written in the same transaction as the cha
 announce, so none is lost, and retried until the delivery loop marks them sent.
 
 A staff notification goes to the chat registered for its role, else to the office
-fallback's chat, else it waits (chat_id NULL) until one of those exists."""
+fallback's chat, else it waits (chat_id NULL) until one of those exists. The chat is
+resolved again at every delivery attempt, so a retry never reaches someone whose role was
+revoked since, and one that waited reaches whoever registered."""
 
 from __future__ import annotations
 
@@ -77,17 +79,18 @@ def due_notifications(
     db: Database, now: datetime, limit: int = 20, transport: str = "tg"
 ) -> list[Notification]:
     """Notifications due by `now` that can be delivered over `transport`, oldest first.
-    One that was waiting for a chat gets the chat it resolves to now."""
-    waiting = list(
+    Each one for a role goes to the chat its role resolves to now (or waits for one)."""
+    for_roles = list(
         db.query(
-            "SELECT id, recipient_role FROM outbox WHERE chat_id IS NULL AND status != 'sent' "
-            "AND next_attempt_at <= ?",
+            "SELECT id, recipient_role, chat_id FROM outbox WHERE recipient_role IS NOT NULL "
+            "AND status != 'sent' AND next_attempt_at <= ?",
             [iso(now)],
         )
     )
     with db.atomic():
-        for row in waiting:
-            if chat := _chat_for_role(db, row["recipient_role"]):
+        for row in for_roles:
+            chat = _chat_for_role(db, row["recipient_role"])
+            if chat != row["chat_id"]:
                 db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", [chat, row["id"]])
     rows = list(
         db.query(

@@ -25,11 +25,15 @@ from storage.people import ERASED
 CLEARED = ("details", "outcome", "platform", "happened_when", "contact_method", "contact_detail")
 _HIDDEN_COLUMNS = {"id", "draft_id", "person_id"}
 _FILE_COLUMNS = "submission_id, kind, file_name, mime_type, size, sha256, received_at"
+_STAFF_ONLY = frozenset({"note"})  # internal notes
+# Staff replies and outcomes: staff are told an anonymous sender is sent none of them.
+_NOT_SENT_TO_ANONYMOUS = frozenset({"response", "resolved"})
 
 
 def export_person(db: Database, person_id: str) -> dict[str, Any]:
     """Everything held about `person_id` that they may see: their people row, their cases
-    with the timeline shown to them (staff internal notes left out), their files' details,
+    with the timeline shown to them (staff internal notes left out, and on an anonymous
+    case the replies and outcome staff were told it would not get), their files' details,
     where they stand in a flow, and the messages queued or sent to them."""
     person = next(
         db.query(
@@ -40,13 +44,16 @@ def export_person(db: Database, person_id: str) -> dict[str, Any]:
     )
     cases = []
     for row in db["submissions"].rows_where("person_id = ?", [person_id], order_by="id"):
-        timeline = list(
-            db.query(
+        hidden = _STAFF_ONLY | (_NOT_SENT_TO_ANONYMOUS if row["anonymous"] else frozenset())
+        timeline = [
+            entry
+            for entry in db.query(
                 "SELECT at, actor, event, status, text FROM timeline "
-                "WHERE submission_id = ? AND event != 'note' ORDER BY id",
+                "WHERE submission_id = ? ORDER BY id",
                 [row["id"]],
             )
-        )
+            if entry["event"] not in hidden
+        ]
         files = list(
             db.query(
                 f"SELECT {_FILE_COLUMNS} FROM attachments WHERE submission_id = ? ORDER BY id",

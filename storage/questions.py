@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -15,33 +16,34 @@ def now() -> str:
 
 def log_question(
     db: Database, text: str, outcome: str, section: str | None, confidence: float
-) -> int:
-    """Record a question (without who asked it) and return its id for feedback."""
-    table = db["questions"]
-    table.insert(
+) -> str:
+    """Record a question (without who asked it); the token its feedback buttons carry,
+    random so that no one can vote on a question they were not answered."""
+    token = secrets.token_hex(8)
+    db["questions"].insert(
         {
             "asked_at": now(),
             "text": text[:MAX_LOGGED_CHARS],
             "outcome": outcome,
             "section": section,
             "confidence": confidence,
+            "feedback_token": token,
         }
     )
-    return int(table.last_pk)
+    return token
 
 
-def record_feedback(db: Database, question_id: int, helpful: bool) -> bool:
-    """Store 👍/👎 on a logged question; False when there is no such question."""
+def record_feedback(db: Database, token: str, helpful: bool) -> bool:
+    """Store 👍/👎 on the question answered with `token`; False when there is none."""
     rows = db.execute(
-        "UPDATE questions SET feedback = ? WHERE id = ?", [1 if helpful else -1, question_id]
+        "UPDATE questions SET feedback = ? WHERE feedback_token = ?", [1 if helpful else -1, token]
     ).rowcount
-    db.conn.commit()
     return rows == 1
 
 
-def logged_question(db: Database, question_id: int) -> str | None:
-    """The text of a logged question (to ask it again from a button), or None."""
-    rows = list(db.query("SELECT text FROM questions WHERE id = ?", [question_id]))
+def logged_question(db: Database, token: str) -> str | None:
+    """The text of the question answered with `token` (to ask it again from a button)."""
+    rows = list(db.query("SELECT text FROM questions WHERE feedback_token = ?", [token]))
     return rows[0]["text"] if rows else None
 
 

@@ -10,6 +10,11 @@ Requests go to `<root>/bot<token>/<method>`, files to `<root>/file/bot<token>/<p
 Telegram's own local Bot API server. Bodies may be JSON, form-encoded or multipart (PTB sends
 forms, with objects such as reply_markup JSON-encoded inside). Answers are
 `{"ok": true, "result": ...}` or `{"ok": false, "error_code": ..., "description": ...}`.
+
+`FakeBotApi(token, delay=0.15)` answers every call after 150 ms, as a round trip to Telegram
+takes; `slow_chat(chat_id, seconds)` makes sends to one chat slower still. Once the bot calls
+setWebhook, updates are POSTed to its webhook (with the secret token) instead of waiting for
+getUpdates, and one the webhook does not take with a 200 is delivered again, as Telegram does.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import random
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from email import policy as email_policy
@@ -88,6 +95,7 @@ class Call:
     files: dict[str, tuple[str | None, bytes]] = field(default_factory=dict)
     response: Any = None  # the result returned, e.g. the sent Message
     at: float = field(default_factory=time.monotonic)  # when the request arrived
+    answered_at: float | None = None  # when it took effect (after the round trip's delay)
 
     @property
     def text(self) -> str | None:
@@ -200,9 +208,16 @@ class FakeBotApi:
     the test (and the bot) run in the event loop."""
 
     def __init__(
-        self, token: str, *, bot_id: int = 777000111, username: str = "policy_test_bot"
+        self,
+        token: str,
+        *,
+        bot_id: int = 777000111,
+        username: str = "policy_test_bot",
+        delay: float = 0.0,
     ) -> None:
         self.token = token
+        self.delay = delay  # seconds each call takes, as a network round trip would
+        self.chat_delays: dict[int, float] = {}
         self.bot_user = {
             "id": bot_id,
             "is_bot": True,
@@ -225,6 +240,9 @@ class FakeBotApi:
         self.calls_log: list[Call] = []
         self.handed_over: dict[int, float] = {}  # update_id -> first returned by getUpdates
         self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        self.webhook_posts: list[tuple[int, int]] = []  # (update_id, HTTP status) per POST
+        self._webhook_thread: threading.Thread | None = None
         self.allowed_updates: list[str] = list(ALL_UPDATE_TYPES)
         self.failures: dict[str, _Failure] = {}
         self._chaos: tuple[float, frozenset[str], tuple[str, ...], random.Random] | None = None
@@ -253,6 +271,8 @@ class FakeBotApi:
         self._http.shutdown()
         self._http.server_close()
         self._thread.join(timeout=5)
+        if self._webhook_thread is not None:
+            self._webhook_thread.join(timeout=5)
 
     def __enter__(self) -> FakeBotApi:
         return self
@@ -438,6 +458,19 @@ class FakeBotApi:
         self._queue("callback_query", query)
         return query_id
 
+    def bot_message(self, user_id: int, text: str, buttons: list[dict]) -> dict:
+        """A message the bot sent earlier in `user_id`'s private chat, with a row of inline
+        `buttons`, for a test to press (say, a summary left waiting before a restart)."""
+        user = {"id": user_id, "is_bot": False, "first_name": "Sam"}
+        with self._lock:
+            chat = self._chat(user, "private", None)
+            markup = {"inline_keyboard": [buttons]}
+            return self._bot_message(chat, {"reply_markup": markup}, text=text)
+
+    def slow_chat(self, chat_id: int, seconds: float) -> None:
+        """Sends to `chat_id` take `seconds` longer (a slow or failing route to one chat)."""
+        self.chat_delays[chat_id] = seconds
+
     def fail(
         self,
         method: str,
@@ -484,12 +517,21 @@ class FakeBotApi:
         with self._lock:
             return [c for c in self.calls_log if method is None or c.method == method]
 
-    async def wait_for_calls(self, method: str, count: int, timeout: float = 5.0) -> list[Call]:  # noqa: ASYNC109
-        """All calls of `method` once there are at least `count`; AssertionError on timeout."""
+    async def wait_for_calls(
+        self,
+        method: str,
+        count: int,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        answered: bool = True,
+    ) -> list[Call]:
+        """All calls of `method` once at least `count` have been answered (or, with
+        `answered=False`, have arrived); AssertionError on timeout."""
         deadline = time.monotonic() + timeout
         while True:
             found = self.calls(method)
-            if len(found) >= count:
+            done = found if not answered else [c for c in found if c.answered_at is not None]
+            if len(done) >= count:
                 return found
             if time.monotonic() > deadline:
                 seen = [
@@ -528,8 +570,52 @@ class FakeBotApi:
         return True
 
     def _api_setWebhook(self, params: dict, files: dict) -> bool:
-        self.webhook_url = params.get("url", "")
+        with self._lock:
+            self.webhook_url = params.get("url", "")
+            self.webhook_secret = params.get("secret_token")
+            if params.get("allowed_updates") is not None:
+                self.allowed_updates = list(params["allowed_updates"]) or list(ALL_UPDATE_TYPES)
+            if params.get("drop_pending_updates"):
+                self._updates.clear()
+            if self.webhook_url and self._webhook_thread is None:
+                self._webhook_thread = threading.Thread(
+                    target=self._deliver_to_webhook, name="fake-webhook", daemon=True
+                )
+                self._webhook_thread.start()
         return True
+
+    def _deliver_to_webhook(self) -> None:
+        """Telegram's side of a webhook: POST each update in order until one is taken with a
+        200; a refused or failed call is made again shortly."""
+        while True:
+            with self._lock:
+                while not self._stopping and not (self.webhook_url and self._updates):
+                    self._lock.wait(0.1)
+                if self._stopping:
+                    return
+                update, url, secret = self._updates[0], self.webhook_url, self.webhook_secret
+            request = urllib.request.Request(
+                url,
+                data=json.dumps(update).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            if secret:
+                request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
+            try:
+                with urllib.request.urlopen(request, timeout=5) as answer:
+                    status = answer.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+                error.close()
+            except OSError:  # the bot is not listening (yet, or any more)
+                status = 0
+            with self._lock:
+                self.webhook_posts.append((update["update_id"], status))
+                if status == 200 and self._updates and self._updates[0] is update:
+                    self._updates.pop(0)
+                    self.handed_over.setdefault(update["update_id"], time.monotonic())
+            if status != 200:
+                time.sleep(0.2)
 
     def _api_setMyCommands(self, params: dict, files: dict) -> bool:
         commands = params.get("commands")
@@ -731,6 +817,22 @@ class FakeBotApi:
         if method != "getUpdates":
             with self._lock:
                 self.calls_log.append(call)
+        pause = self.delay + self.chat_delays.get(params.get("chat_id"), 0.0)  # type: ignore[arg-type]
+        if pause:
+            time.sleep(pause)
+        try:
+            self._answer_call(request, call, method, params, files)
+        finally:
+            call.answered_at = time.monotonic()
+
+    def _answer_call(
+        self,
+        request: BaseHTTPRequestHandler,
+        call: Call,
+        method: str,
+        params: dict,
+        files: dict,
+    ) -> None:
         failure = self.failures.get(method) or self._random_failure(method)
         if failure is not None:
             call.response = ApiError(failure.status, failure.description)  # never delivered

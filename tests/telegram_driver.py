@@ -3,10 +3,12 @@ the bot against the fake Bot API, and sending, pressing and reading like a clien
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from bot.telegram import ALLOWED_UPDATES, ChatRateLimit, build_application
+from bot.flood_limit import ChatRateLimit
+from bot.telegram_app import ALLOWED_UPDATES, build_application
 from tests.fake_bot_api import Call, FakeBotApi
 
 TOKEN = "123456789:AAE_test-token-abcdefghijklmnopqrstuvwxyz"
@@ -58,6 +60,14 @@ async def press(
     await server.wait_for_calls("answerCallbackQuery", 1)
     assert server.queries[query] is True, "every press is answered"
     return calls
+
+
+async def wait_until(condition: Callable[[], object], seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out waiting")
 
 
 def button(call: Call, label: str) -> dict:

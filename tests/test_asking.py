@@ -49,7 +49,7 @@ def test_the_headline_question_answers_parents_from_section_6(knowledge):
 
 
 def test_an_answer_that_differs_by_audience_offers_the_other(engine, chat):
-    chat.send("can i post pictures of pupils on my instagram")
+    chat.send("can i post photos of the class on facebook")
     assert "(section 6," in chat.text
     assert "It is different for staff" in chat.text
     chat.press("Asking as staff? →")
@@ -64,7 +64,7 @@ def test_an_answer_the_same_for_everyone_has_no_audience_button(chat):
 
 def test_declared_audience_is_used_in_the_chat(engine):
     teacher = Chat(engine, Person(id="local:t", role="parent", audience="staff"))
-    teacher.send("can i post pictures of pupils on my instagram")
+    teacher.send("can i post photos of the class on facebook")
     assert "(section 4," in teacher.text
 
 

@@ -1,16 +1,27 @@
-"""`kill -9` part-way through a concern, then a restart on the same database: the
-conversation resumes where it stood and the submission is stored once."""
+"""`kill -9` part-way through a concern, or with 50 updates in hand over a slow network,
+then a restart on the same database: conversations resume where they stood, nothing is
+lost, and each submission is stored once."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 
-from tests.journeys import DETAILS
+from handlers.engine import Engine
+from handlers.replies import Person
+from storage.db import open_database
+from tests.conftest import Chat
+from tests.fake_bot_api import FakeBotApi
+from tests.journeys import DETAILS, raise_concern
+from tests.telegram_driver import TOKEN
+
+REFERENCE = re.compile(r"\b[A-Z]{2,}-\d{4}-\d{4}\b")
 
 
 def _start(tmp_path) -> subprocess.Popen:
@@ -61,3 +72,77 @@ def test_kill_9_mid_flow_then_restart_resumes_and_stores_once(tmp_path):
     )
     cases = json.loads(listing.stdout)
     assert [(c["kind"], c["route"]) for c in cases] == [("concern", "class_teacher:Year 3")]
+
+
+def _run_bot(tmp_path, server: FakeBotApi) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "POLICYBOT_"))}
+    env.update(
+        POLICYBOT_DB=str(tmp_path / "bot.db"),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.url,
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _references(server: FakeBotApi) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for call in server.calls("sendMessage"):
+        if isinstance(call.response, dict):
+            found.setdefault(call.params["chat_id"], set()).update(
+                REFERENCE.findall(call.params["text"])
+            )
+    return found
+
+
+def test_kill_9_with_50_updates_in_flight_loses_none_and_stores_each_submission_once(
+    tmp_path, knowledge
+):
+    """50 parents press Submit at once over a slow network; the bot is killed while it has
+    them all in hand, then restarted: every parent gets their reference, and each concern
+    is stored once (the restart replays what was in hand, and Telegram redelivers too)."""
+    engine = Engine(knowledge, open_database(tmp_path / "bot.db"))
+    submits = {}
+    for parent in range(60_000, 60_050):
+        chat = Chat(engine, Person(id=f"tg:{parent}", role="parent", name="Sam"))
+        raise_concern(chat, submit=False)
+        submits[parent] = next(b.data for r in chat.last for b in r.buttons if "Submit" in b.label)
+    engine.db.conn.close()
+
+    with FakeBotApi(TOKEN, delay=0.3) as server:
+        for parent, data in submits.items():
+            summary = server.bot_message(
+                parent, "Summary", [{"text": "Submit", "callback_data": data}]
+            )
+            server.push_callback(parent, data, summary["message_id"])
+        first = _run_bot(tmp_path, server)
+        server.wait_for_calls_sync("sendMessage", 1, timeout=30)  # replies on their way
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        with sqlite3.connect(tmp_path / "bot.db") as con:
+            [(in_hand,)] = con.execute(
+                "select count(*) from received_updates where update_id not in "
+                "(select update_id from handled_updates)"
+            ).fetchall()
+        assert in_hand >= 40, "the kill came while the updates were in hand"
+
+        second = _run_bot(tmp_path, server)
+        try:
+            deadline = time.monotonic() + 60
+            while len(_references(server)) < len(submits) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=30)
+    references = _references(server)
+    assert set(references) == set(submits), "every parent got an answer"
+    assert all(len(refs) == 1 for refs in references.values()), "one reference each"
+    with sqlite3.connect(tmp_path / "bot.db") as con:
+        rows = con.execute("select person_id, count(*) from submissions group by 1").fetchall()
+    assert len(rows) == len(submits)
+    assert {count for _, count in rows} == {1}

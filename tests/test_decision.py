@@ -64,8 +64,9 @@ def test_embeddings_are_cached_by_content(tmp_path, monkeypatch):
     first = cached_vectors(encoder, ["one", "two"])
     again = cached_vectors(encoder, ["one", "two"])
     changed = cached_vectors(encoder, ["one", "three"])
-    assert encoder.calls == 2  # the same texts are read back; new ones are embedded
+    assert encoder.calls == 2  # the same texts are read back; only "three" is embedded
     assert np.allclose(first, again)
+    assert np.allclose(changed[0], first[0])
     assert changed.shape == (2, 6)
 
 

@@ -10,8 +10,10 @@ from handlers.replies import Person
 from storage.cases import case_by_reference, record_staff_response
 from storage.outbox import Notice, due_notifications, mark_failed, mark_sent
 from storage.people import set_role_chat
+from storage.staff import revoke_staff
 from tests.conftest import NOW, Chat
 from tests.journeys import engine_with, raise_concern
+from tests.staffing import register
 
 
 def test_written_with_the_submission_and_waits_without_a_chat(chat, db):
@@ -109,3 +111,28 @@ def test_the_office_chat_follows_the_configuration(knowledge, db):
     assert db["role_chats"].get("office")["chat_id"] == "tg:-100555"
     Engine(knowledge, db, clock=lambda: NOW)  # configured without one
     assert db["role_chats"].count == 0
+
+
+def test_a_restart_keeps_the_office_registered_by_invitation(knowledge, db):
+    office = register(Engine(knowledge, db, clock=lambda: NOW), "office", "tg:555")
+    Engine(knowledge, db, clock=lambda: NOW)  # a restart, no office_chat_id configured
+    engine_with(knowledge, db, office_chat_id=-100555)  # nor does a configured chat displace it
+    raise_concern(Chat(Engine(knowledge, db, clock=lambda: NOW), Person("tg:42")))
+    [due] = due_notifications(db, NOW, 10)
+    assert (due.chat_id, due.recipient_role) == ("555", "class_teacher:Year 3")
+    office.send("/inbox")
+    assert "BH-2026-0001" in office.text
+
+
+def test_a_retry_after_revocation_goes_to_whoever_holds_the_role_now(knowledge, db):
+    engine = Engine(knowledge, db, clock=lambda: NOW)
+    register(engine, "class_teacher:Year 3", "tg:777")
+    raise_concern(Chat(engine, Person("tg:42")))
+    [due] = due_notifications(db, NOW, 10)
+    assert due.chat_id == "777"
+    mark_failed(db, due.id, "Timed out", NOW + timedelta(minutes=5))
+    revoke_staff(db, "tg:777", NOW)
+    assert due_notifications(db, NOW + timedelta(minutes=5), 10) == []  # nobody: it waits
+    set_role_chat(db, "office", "tg:-100555", NOW)
+    [again] = due_notifications(db, NOW + timedelta(minutes=5), 10)
+    assert (again.id, again.chat_id) == (due.id, "-100555")

@@ -195,9 +195,9 @@ def test_retention_by_date_with_a_fixed_clock(knowledge, engine, chat, db):
     reference = closed(db, chat)
     pupil = closed(db, chat, involved="A pupil")
     raise_concern(chat)  # open: never touched
-    old, new = (log_question(db, text, "answer", "6", 0.9) for text in ("old", "new"))
-    db["questions"].update(old, {"asked_at": (NOW - timedelta(days=366)).isoformat()})
-    db["questions"].update(new, {"asked_at": NOW.isoformat()})
+    for text, asked in (("old", NOW - timedelta(days=366)), ("new", NOW)):
+        log_question(db, text, "answer", "6", 0.9)
+        db.execute("UPDATE questions SET asked_at = ? WHERE text = ?", [asked.isoformat(), text])
     assert apply_retention(db, knowledge, NOW) == {
         "questions_deleted": 1,
         "cases_anonymised": 0,
@@ -249,3 +249,20 @@ def test_console_saves_a_file_owner_only_and_prints_where(engine, tmp_path):
     saved = next(tmp_path.glob("my-data-*.json"))
     assert str(saved) in out.getvalue()
     assert saved.stat().st_mode & 0o777 == 0o600
+
+
+def test_forgetme_never_links_an_anonymous_case_to_the_person(chat, db):
+    named = closed(db, chat)
+    anonymous = closed(db, chat, details="Someone is posting photos.", anonymous=True)
+    report_incident(chat, anonymous=True)  # still open: held, and still anonymous
+    anonymous_open = cases_of(db, chat.person.id)[0].reference
+    chat.send("/forgetme")
+    chat.press("Yes, delete my data")
+    (audit,) = db["audit"].rows_where("action = 'erasure_request'")
+    notices = [row["text"] for row in db["outbox"].rows_where("recipient_role = 'office'")]
+    for told in (audit["detail"], *notices):
+        assert named in told
+        assert anonymous not in told
+        assert anonymous_open not in told
+    assert case_by_reference(db, anonymous).person_id == ERASED  # erased all the same
+    assert case_by_reference(db, anonymous_open).person_id == chat.person.id  # held

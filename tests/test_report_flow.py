@@ -15,6 +15,8 @@ from storage.attachments import files_of, files_to_download, store_download
 from storage.cases import all_cases
 from tests.journeys import PNG, report_incident, screenshot
 
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"pixels" * 10
+
 
 def only_case(db):
     [case] = all_cases(db)
@@ -95,9 +97,9 @@ def test_a_file_known_only_by_its_id_is_fetched_later(chat, db, tmp_path):
     [pending] = files_to_download(db)
     assert pending.file_id == "file-later.jpg"
     assert pending.path is None
-    store_download(db, pending.id, b"jpeg bytes")
+    store_download(db, pending.id, JPEG)
     [stored] = files_of(db, only_case(db).id)
-    assert (tmp_path / stored.path).read_bytes() == b"jpeg bytes"
+    assert (tmp_path / stored.path).read_bytes() == JPEG
     assert files_to_download(db) == []
 
 

@@ -72,3 +72,11 @@ def test_missing_setting_is_named(oakfield):
     (oakfield / "school.toml").write_text(SCHOOL.replace('reference_prefix = "OJ"\n', ""))
     with pytest.raises(SchoolConfigError, match=r"\[school\] needs 'reference_prefix'"):
         load_knowledge(oakfield)
+
+
+@pytest.mark.parametrize("prefix", ["St Mary", "BH-", "2026", "B/H", "ABCDEFGHIJK", "Sté"])
+def test_a_prefix_that_cannot_make_a_reference_is_refused_at_start(oakfield, prefix):
+    (oakfield / "school.toml").write_text(SCHOOL.replace('"OJ"', f'"{prefix}"'))
+    with pytest.raises(SchoolConfigError, match="reference_prefix") as refused:
+        load_knowledge(oakfield)
+    assert "\n" not in str(refused.value)

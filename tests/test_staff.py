@@ -15,7 +15,7 @@ from handlers.engine import Engine
 from handlers.replies import Person
 from handlers.staff import invite
 from storage.db import open_database
-from storage.staff import staff_role
+from storage.staff import staff_roles
 from tests.conftest import NOW, Chat
 from tests.staffing import register
 
@@ -26,21 +26,21 @@ def test_invite_redeemed_once_binds_the_role(engine, db):
     head.send(f"/start {code}")
     assert "registered as the Headteacher" in head.text
     assert "/inbox" in head.text
-    assert staff_role(db, "test:head") == "headteacher"
+    assert staff_roles(db, "test:head") == ["headteacher"]
     assert next(db.query("SELECT chat_id FROM role_chats WHERE role = 'headteacher'")) == {
         "chat_id": "test:head"
     }
     someone = Chat(engine, Person(id="test:someone"))
     someone.send(f"/start {code}")
     assert "isn't valid" in someone.text
-    assert staff_role(db, "test:someone") is None
+    assert staff_roles(db, "test:someone") == []
 
 
 def test_invite_expires_after_a_week(knowledge, db):
     code, _ = invite(db, "dsl", "Mr Safe", NOW)
     later = Engine(knowledge, db, clock=lambda: NOW + timedelta(days=8))
     Chat(later, Person(id="test:dsl")).send(f"/start {code}")
-    assert staff_role(db, "test:dsl") is None
+    assert staff_roles(db, "test:dsl") == []
 
 
 def test_code_is_never_stored_in_clear(db):

@@ -9,22 +9,14 @@ from datetime import UTC, datetime
 
 from handlers.engine import Engine
 from tests.fake_bot_api import FakeBotApi
-from tests.journeys import DETAILS, engine_with
-from tests.telegram_driver import PARENT, TOKEN, button, press, running_bot, say
+from tests.journeys import DETAILS, PNG, engine_with
+from tests.telegram_driver import PARENT, TOKEN, button, press, running_bot, say, wait_until
 
 OFFICE_CHAT = 777
 
 
 async def tap(server: FakeBotApi, message, label: str):
     return await press(server, message, button(message, label)["callback_data"])
-
-
-async def wait_until(condition, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def to_office(server: FakeBotApi) -> list:
@@ -116,7 +108,7 @@ async def test_a_report_screenshot_sent_as_a_photo_is_saved(server, knowledge, d
         (message,) = await say(server, "Last night at about 9pm")
         (message,) = await tap(server, message, "A pupil")
         before = len(server.calls("sendMessage"))
-        server.push_photo(PARENT, b"\x89PNG screenshot of the post")
+        server.push_photo(PARENT, PNG)
         (message,) = (await server.wait_for_calls("sendMessage", before + 1))[before:]
         (message,) = await tap(server, message, "Done")
         (message,) = await tap(server, message, "No, the school can reply")
@@ -127,7 +119,7 @@ async def test_a_report_screenshot_sent_as_a_photo_is_saved(server, knowledge, d
     case = next(db.query("select route, kind from submissions"))
     assert case == {"route": "headteacher+dsl", "kind": "report"}
     stored = next(db.query("select size, sha256 from attachments"))
-    assert stored["size"] == len(b"\x89PNG screenshot of the post")
+    assert stored["size"] == len(PNG)
     assert len(stored["sha256"]) == 64
 
 
@@ -169,7 +161,7 @@ async def test_updates_received_but_not_handled_before_a_crash_are_handled_after
     """The updater confirms a batch before handling it: a crash then must not lose it."""
     from telegram import Update
 
-    from bot.telegram import build_application
+    from bot.telegram_app import build_application
     from storage.db import open_database
 
     path = tmp_path / "crash.db"

@@ -5,12 +5,15 @@ Assertions are on what the server received; nothing inside PTB is mocked."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 
-from bot.telegram import DEEP_LINKS, GROUP_BUTTONS, ChatRateLimit, download_file
+from bot.flood_limit import ChatRateLimit
+from bot.telegram import DEEP_LINKS, GROUP_BUTTONS
+from bot.telegram_send import download_file
 from handlers import buttons, qa
 from handlers.replies import Attachment, Button, Reply
 from storage.db import open_database
@@ -58,30 +61,12 @@ async def test_confident_answer_with_section_and_feedback_buttons(server, bot):
     assert "Thanks" in thanks.text
 
 
-def _vague_question(knowledge) -> str:
-    candidates = [
-        "what can I post",
-        "is it allowed",
-        "staff",
-        "children",
-        "posting",
-        "rules",
-        "social media",
-        "online",
-        "parents",
-        "school",
-        "comments",
-    ]
-    for question in candidates:
-        if knowledge.matcher.match(question, "parent").outcome == "clarify":
-            return question
-    pytest.skip("no candidate question gives 'did you mean' with the current knowledge")
-
-
-async def test_did_you_mean_buttons_open_a_section(server, bot, knowledge):
-    question = _vague_question(knowledge)
+async def test_did_you_mean_buttons_open_a_section(server, bot, knowledge, monkeypatch):
+    # Which words the matcher is unsure of moves with the curated data: make it unsure.
+    question = "staff"
+    match = replace(knowledge.matcher.match(question, "parent"), outcome="clarify")
+    monkeypatch.setattr(knowledge.matcher, "match", lambda text, audience=None: match)
     [clarify] = await say(server, question)
-    match = knowledge.matcher.match(question, "parent")  # a private chat: a parent
     section_data = [
         b["callback_data"]
         for b in clarify.buttons

@@ -9,15 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.telegram import (
-    ChatRateLimit,
-    TelegramConfigError,
-    TokenRedactor,
-    api_urls,
-    bot_commands,
-    check_token,
-    install_token_redaction,
-)
+from bot.flood_limit import ChatRateLimit
+from bot.redaction import TokenRedactor, install_token_redaction
+from bot.telegram_app import TelegramConfigError, api_urls, bot_commands, check_token
 from bot.telegram_render import (
     MESSAGE_LIMIT,
     is_section_page,
