@@ -46,6 +46,9 @@ test: lint install-check
 eval: $(STAMP)
 	$(BIN)/policybot eval tests/data/dev_questions.jsonl
 	$(BIN)/policybot eval tests/data/heldout_questions.jsonl
+	$(BIN)/policybot eval tests/data/safeguarding_train.jsonl
+	if [ -f tests/data/safeguarding_heldout.jsonl ]; then \
+		$(BIN)/policybot eval tests/data/safeguarding_heldout.jsonl; fi
 	@if [ -f tests/data/heldout2_questions.jsonl ]; then \
 		$(BIN)/policybot eval tests/data/heldout2_questions.jsonl; fi
 
@@ -69,6 +72,10 @@ fit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# On demand: the web console's page latency at 100 to 5,000 cases (benchmarks/console-results.json).
+bench-console: $(STAMP)
+	$(BIN)/python benchmarks/console.py
 
 # On demand, not part of `make test`: 200 users against `policybot run` with injected faults
 # and two SIGKILLs; writes benchmarks/soak-results.json and benchmarks/SOAK.md.

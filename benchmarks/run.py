@@ -38,6 +38,7 @@ from knowledge.evaluation import (  # noqa: E402
 )
 from knowledge.matcher import Matcher  # noqa: E402
 from knowledge.policy import Policy  # noqa: E402
+from knowledge.safeguarding_eval import load_labelled, score_triage  # noqa: E402
 from knowledge.school import Knowledge, load_knowledge  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -51,7 +52,7 @@ RUNTIME_PACKAGES = {
     "static": ("model2vec", "tokenizers", "huggingface-hub", "safetensors", "joblib", "tqdm"),
 }
 SCALES = (1, 10, 100)  # 1000x of the widened answers is ~3 million documents: minutes to build
-USERS, MESSAGES_EACH = 300, 5
+USERS, MESSAGES_EACH = 60, 5
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -81,9 +82,9 @@ def latencies(fn: Callable[[str], object], questions: list[str]) -> dict[str, fl
     return {**summary(samples), "cpu_p50_ms": round(statistics.median(cpu), 3)}
 
 
-def rss_mb() -> float:
-    """Resident memory now (VmRSS), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process now (VmRSS), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -143,83 +144,151 @@ def matcher_at_scales(knowledge: Knowledge, questions: list[str]) -> list[dict]:
 
 
 # -- end to end through the real Application and a local Bot API -----------------------------
-async def end_to_end(knowledge: Knowledge) -> dict:
-    """USERS people at once each send MESSAGES_EACH messages (questions, and /concern and
-    /cancel, which write flow state) to the real Application over HTTP; PTB's Telegram rate
-    limiter is off so the bot, not Telegram's 30 messages a second, is what is measured."""
+E2E_SCRIPTS = (
+    "whatsapp rules?",
+    "/concern",
+    "/cancel",
+    "can i film the nativity",
+    "what counts as cyberbullying",
+)
+ROUND_TRIPS_MS = (0, 50, 150)
+# Throughput: USERS people at once, each sending MESSAGES_EACH messages.
+# Busy evening: that many parents at once, one question each, at a 150 ms round trip, with
+# the rate limiter on (Telegram's 30 messages a second) as `policybot run` has it.
+BUSY_EVENINGS = (60, 300)
+EVENING_ROUND_TRIP_MS = 150
+
+
+BENCH_TOKEN = "123456:BENCH"
+
+
+def run_bot_process(api_url: str, db_path: str, max_in_flight: int, telegram_limits: bool) -> None:
+    """The bot in a process of its own, as `policybot run` is: the fake Bot API's threads
+    then do not compete with it for the GIL. Stops on SIGTERM."""
+    import signal
+
     from bot.flood_limit import ChatRateLimit
     from bot.telegram_app import ALLOWED_UPDATES, build_application
     from handlers.engine import Engine
     from storage.db import open_database
+
+    engine = Engine(load_knowledge(), open_database(db_path))
+    engine.knowledge.matcher.match("warm up")  # the index is built on first use
+    application = build_application(
+        BENCH_TOKEN,
+        engine,
+        api_base_url=api_url,
+        telegram_limits=telegram_limits,
+        max_in_flight=max_in_flight,
+        rate_limit=ChatRateLimit(per_second=1000, burst=1000),
+    )
+    application.run_polling(
+        poll_interval=0,
+        timeout=1,
+        allowed_updates=ALLOWED_UPDATES,
+        stop_signals=(signal.SIGTERM,),
+    )
+
+
+async def serve_burst(
+    *,
+    users: int,
+    messages_each: int,
+    round_trip_ms: int,
+    max_in_flight: int,
+    telegram_limits: bool,
+) -> dict:
+    """`users` chats each send `messages_each` messages (questions, and /concern and
+    /cancel, which write flow state) in one burst to the bot over HTTP; the fake Bot API
+    answers every call after `round_trip_ms`. Reply latency runs from the moment a person
+    sends to the moment their reply reaches the Bot API, so the wait in the queue, the
+    getUpdates round trip and the send's round trip are all counted."""
+    import multiprocessing
+
     from tests.fake_bot_api import FakeBotApi
 
-    scripts = [
-        "whatsapp rules?",
-        "/concern",
-        "/cancel",
-        "can i film the nativity",
-        "what counts as cyberbullying",
-    ]
-    with tempfile.TemporaryDirectory() as folder, FakeBotApi("123456:BENCH") as server:
-        engine = Engine(knowledge, open_database(Path(folder) / "bench.db"))
-        application = build_application(
-            "123456:BENCH",
-            engine,
-            api_base_url=server.url,
-            telegram_limits=False,
-            rate_limit=ChatRateLimit(per_second=1000, burst=1000),
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeBotApi(BENCH_TOKEN, delay=round_trip_ms / 1000) as server,
+    ):
+        bot = multiprocessing.get_context("spawn").Process(
+            target=run_bot_process,
+            args=(server.url, str(Path(folder) / "bench.db"), max_in_flight, telegram_limits),
         )
-        started: dict[int, float] = {}
-
-        async def stamp(update, _context) -> None:  # the moment the bot starts on it
-            started.setdefault(update.update_id, time.monotonic())
-
-        from telegram import Update
-        from telegram.ext import TypeHandler
-
-        application.add_handler(TypeHandler(Update, stamp), group=-10)
-        await application.initialize()
-        await application.start()
-        await application.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-        )
-        rest = rss_mb()
-        pushed: dict[int, list[int]] = {}
+        bot.start()
+        await server.wait_for_calls("setMyCommands", 1, timeout=120)  # started
+        rest, load = rss_mb(bot.pid), os.getloadavg()[0]
+        sent_at: dict[int, list[float]] = {}
         start = time.monotonic()
-        for round_ in range(MESSAGES_EACH):
-            for user in range(1, USERS + 1):
-                update = server.push_message(10_000 + user, scripts[round_])
-                pushed.setdefault(10_000 + user, []).append(update["update_id"])
-        total = USERS * MESSAGES_EACH
-        await server.wait_for_calls("sendMessage", total, timeout=120)
-        elapsed = time.monotonic() - start
-        loaded = rss_mb()
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
+        for round_ in range(messages_each):
+            for user in range(1, users + 1):
+                server.push_message(10_000 + user, E2E_SCRIPTS[round_ % len(E2E_SCRIPTS)])
+                sent_at.setdefault(10_000 + user, []).append(time.monotonic())
+        total = users * messages_each
+        await server.wait_for_calls("sendMessage", total, timeout=900)
+        loaded = rss_mb(bot.pid)
+        bot.terminate()
+        await asyncio.to_thread(bot.join, 60)
     replies: dict[int, list[float]] = {}
     for call in server.calls("sendMessage"):
-        replies.setdefault(int(call.params["chat_id"]), []).append(call.at)
-    bot_side = [
-        (replies[chat][k] - started[update_id]) * 1000
-        for chat, ids in pushed.items()
-        for k, update_id in enumerate(ids)
+        replies.setdefault(int(call.params["chat_id"]), []).append(call.answered_at)
+    waits = [
+        (replies[chat][k] - pushed) * 1000
+        for chat, times in sent_at.items()
+        for k, pushed in enumerate(times)
     ]
-    with_queue = [
-        (replies[chat][k] - server.handed_over[update_id]) * 1000
-        for chat, ids in pushed.items()
-        for k, update_id in enumerate(ids)
-    ]
+    elapsed = max(max(times) for times in replies.values()) - start
     return {
-        "users": USERS,
+        "users": users,
         "updates": total,
-        "seconds": round(elapsed, 3),
+        "round_trip_ms": round_trip_ms,
+        "max_in_flight": max_in_flight,
+        "telegram_rate_limiter": telegram_limits,
+        "all_answered_s": round(elapsed, 2),
         "updates_per_second": round(total / elapsed, 1),
-        "reply": summary(bot_side),
-        "reply_including_queue": summary(with_queue),
+        "reply_including_queue": summary(waits),
         "rss_mb_at_rest": rest,
         "rss_mb_under_load": loaded,
+        "machine_load_average": round(load, 1),  # other work on a shared machine
     }
+
+
+def end_to_end() -> dict:
+    """Throughput at 0, 50 and 150 ms round trips, per-chat ordered and concurrent beside
+    one update at a time (measured in the same run); then the busy evenings."""
+    from bot.update_processor import MAX_IN_FLIGHT
+
+    throughput = []
+    for round_trip_ms in ROUND_TRIPS_MS:
+        for max_in_flight in (1, MAX_IN_FLIGHT):
+            row = asyncio.run(
+                serve_burst(
+                    users=USERS,
+                    messages_each=MESSAGES_EACH,
+                    round_trip_ms=round_trip_ms,
+                    max_in_flight=max_in_flight,
+                    telegram_limits=False,
+                )
+            )
+            print(f"end to end: {row}", flush=True)
+            throughput.append(row)
+    evenings = []
+    for parents in BUSY_EVENINGS:
+        for max_in_flight in (
+            (1, MAX_IN_FLIGHT) if parents == BUSY_EVENINGS[0] else (MAX_IN_FLIGHT,)
+        ):
+            row = asyncio.run(
+                serve_burst(
+                    users=parents,
+                    messages_each=1,
+                    round_trip_ms=EVENING_ROUND_TRIP_MS,
+                    max_in_flight=max_in_flight,
+                    telegram_limits=True,
+                )
+            )
+            print(f"busy evening: {row}", flush=True)
+            evenings.append(row)
+    return {"throughput": throughput, "busy_evenings": evenings}
 
 
 def cold_start_seconds() -> float:
@@ -353,6 +422,60 @@ def machine() -> dict:
     }
 
 
+def end_to_end_report(e2e: dict) -> list[str]:
+    def mode(row: dict) -> str:
+        if row["max_in_flight"] == 1:
+            return "one at a time"
+        return f"per-chat ordered, {row['max_in_flight']} in flight"
+
+    first = e2e["throughput"][0]
+    lines = [
+        "## End to end: `policybot run`'s Application against a local Bot API",
+        "",
+        f"{first['users']} people at once, {first['updates']} updates in one burst "
+        "(questions, /concern, /cancel) to the bot, in a process of its own; the fake Bot API "
+        "answers each call after the round trip shown. The bot's Telegram rate limiter is "
+        "off, so the bot is what is measured. "
+        "Reply latency runs from the moment a person sends to the moment their reply reaches "
+        "the Bot API: queue wait and both round trips included.",
+        "",
+        "| round trip | processing | updates/s | all answered s | reply p50 ms | reply p99 ms "
+        "| bot RSS under load MB | machine load average |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in e2e["throughput"]:
+        latency = row["reply_including_queue"]
+        lines.append(
+            f"| {row['round_trip_ms']} ms | {mode(row)} | {row['updates_per_second']} | "
+            f"{row['all_answered_s']} | {latency['p50_ms']:.0f} | {latency['p99_ms']:.0f} | "
+            f"{row['rss_mb_under_load']} | {row['machine_load_average']} |"
+        )
+    lines += [
+        "",
+        f"### A busy evening: parents at once, one question each, {EVENING_ROUND_TRIP_MS} ms a "
+        "call, the rate limiter on (Telegram's 30 messages a second, as `policybot run` has it)",
+        "",
+        "| parents | processing | all answered s | reply p50 ms | reply p99 ms | target "
+        "| machine load average |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    targets = {60: 3.0, 300: 12.0}
+    for row in e2e["busy_evenings"]:
+        latency, target = row["reply_including_queue"], targets.get(row["users"])
+        verdict = "—"
+        if target and row["max_in_flight"] > 1:
+            verdict = (
+                f"≤ {target:g} s: {'met' if row['all_answered_s'] <= target else '**missed**'}"
+            )
+        lines.append(
+            f"| {row['users']} | {mode(row)} | {row['all_answered_s']} | "
+            f"{latency['p50_ms']:.0f} | {latency['p99_ms']:.0f} | {verdict} | "
+            f"{row['machine_load_average']} |"
+        )
+    lines.append("")
+    return lines
+
+
 def report(results: dict) -> str:
     lines = [
         "# Benchmarks",
@@ -427,26 +550,8 @@ def report(results: dict) -> str:
             f"| {r['system']} | " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows
         ]
         lines.append("")
-    e2e = results["end_to_end"]
+    lines += end_to_end_report(results["end_to_end"])
     lines += [
-        "## End to end: `policybot run`'s Application against a local Bot API",
-        "",
-        f"{e2e['users']} users at once, {e2e['updates']} updates (questions, /concern, "
-        "/cancel), PTB's Telegram rate limiter off so the bot is what is measured.",
-        "",
-        "| updates/s | vs Telegram's 30 msg/s | reply p50 ms | reply p99 ms | "
-        "RSS at rest MB | RSS under load MB |",
-        "|---|---|---|---|---|---|",
-        f"| {e2e['updates_per_second']} | {e2e['updates_per_second'] / 30:.1f}x | "
-        f"{e2e['reply']['p50_ms']} | {e2e['reply']['p99_ms']} | {e2e['rss_mb_at_rest']} | "
-        f"{e2e['rss_mb_under_load']} |",
-        "",
-        "Reply latency runs from the moment the bot starts on an update to the reply's "
-        "arrival at the Bot API. All updates arrive in one burst and are handled in "
-        "order (per-user order matters in a conversation), so with the wait in the "
-        f"queue counted too it is p50 {e2e['reply_including_queue']['p50_ms']} ms, "
-        f"p99 {e2e['reply_including_queue']['p99_ms']} ms for this burst.",
-        "",
         "## Start-up",
         "",
         f"- cold start to first answer (`policybot ask`, new process): "
@@ -456,6 +561,36 @@ def report(results: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+SAFEGUARDING_SETS = ("safeguarding_train.jsonl", "safeguarding_heldout.jsonl")
+
+
+def safeguarding_triage() -> dict[str, dict]:
+    """Recall and false alarms of the safeguarding triage on each labelled set present."""
+    return {
+        name: score_triage(load_labelled(DATA / name)).summary()
+        for name in SAFEGUARDING_SETS
+        if (DATA / name).exists()
+    }
+
+
+def safeguarding_report(triage: dict[str, dict]) -> str:
+    lines = [
+        "## Safeguarding triage (`policybot eval tests/data/safeguarding_*.jsonl`, same run)",
+        "",
+        "Targets: recall >= 0.98, false alarms <= 0.05. The train set is the one the rules "
+        "were written against; the held-out set was written separately and never tuned on.",
+        "",
+        "| set | recall | false alarms | disclosures | near-misses |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {r['recall']} | {r['false_alarms']} | {r['disclosures']} | "
+        f"{r['near_misses']} |"
+        for name, r in triage.items()
+    ]
+    return "\n".join([*lines, ""])
 
 
 def main() -> None:
@@ -468,13 +603,14 @@ def main() -> None:
         "command": "make bench",
         "quality": quality(knowledge),
         "encoders": encoders(knowledge, questions),
-        "end_to_end": asyncio.run(end_to_end(knowledge)),
+        "safeguarding": safeguarding_triage(),
+        "end_to_end": end_to_end(),
         "cold_start_s": cold_start_seconds(),
         "ask_batch_1000_s": ask_batch_seconds((questions * 6)[:1000]),
         "scales": matcher_at_scales(knowledge, questions),
     }
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    text = report(results)
+    text = report(results) + "\n" + safeguarding_report(results["safeguarding"])
     (ROOT / "BENCHMARKS.md").write_text(text)
     print(text)
 

@@ -102,10 +102,12 @@ class User:
 
 
 class Driver:
-    def __init__(self, server: FakeBotApi, observer: Observer) -> None:
+    def __init__(self, server: FakeBotApi, observer: Observer, think: float = THINK) -> None:
         self.server = server
         self.observer = observer
+        self.think = think
         self.latencies: list[float] = []
+        self.pushed_at: list[float] = []  # seconds into the run, beside each latency
         self.unanswered: list[tuple[int, str]] = []
         self.queries: list[tuple[int, str]] = []
         self.t0 = time.monotonic()
@@ -122,6 +124,7 @@ class Driver:
                 return []
             await asyncio.sleep(0.05)
         self.latencies.append(time.monotonic() - started)
+        self.pushed_at.append(started - self.t0)
         count = len(self.messages(user.uid))
         while True:  # let a multi-message reply finish
             await asyncio.sleep(SETTLE)
@@ -132,13 +135,13 @@ class Driver:
         return self.messages(user.uid)[before:]
 
     async def say(self, user: User, text: str) -> list[Call]:
-        await asyncio.sleep(THINK)
+        await asyncio.sleep(self.think)
         before = len(self.messages(user.uid))
         self.server.push_message(user.uid, text, first_name=f"User{user.uid}")
         return await self._await_reply(user, before, f"text:{text[:30]}")
 
     async def photo(self, user: User) -> list[Call]:
-        await asyncio.sleep(THINK)
+        await asyncio.sleep(self.think)
         before = len(self.messages(user.uid))
         self.server.push_photo(user.uid, PNG)
         return await self._await_reply(user, before, "photo")
@@ -160,7 +163,7 @@ class Driver:
         return None
 
     async def press(self, user: User, label: str, taps: int = 1) -> list[Call] | None:
-        await asyncio.sleep(THINK)
+        await asyncio.sleep(self.think)
         found = self.find(user, label)
         if found is None:
             return None
@@ -335,7 +338,7 @@ async def soak(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     pool = questions()
     workdir = Path(tempfile.mkdtemp(prefix="policybot-soak-"))
-    server = FakeBotApi(TOKEN)
+    server = FakeBotApi(TOKEN, delay=args.round_trip_ms / 1000)
     bot = Bot(server, workdir)
     wall = time.monotonic()
     # the office chat must have started the bot before it can be sent anything
@@ -343,7 +346,7 @@ async def soak(args: argparse.Namespace) -> dict:
     bot.start()
     observer = Observer(server)
     watcher = asyncio.create_task(observer.run())
-    driver = Driver(server, observer)
+    driver = Driver(server, observer, args.think)
     server.chaos(args.fault_rate, seed=args.seed)
 
     stats: Counter = Counter()
@@ -484,18 +487,30 @@ def check(
     pushed = sum(len(u.log) for u in users)
     answered = sum(ok for u in users for _, ok, _ in u.log)
     latencies = sorted(driver.latencies)
+    # replies to what was sent from 3 s before a kill until 5 s after the restart began
+    around_kills = [
+        latency
+        for latency, at in zip(driver.latencies, driver.pushed_at, strict=True)
+        if any(-3 <= at - k["at_seconds"] <= 5 for k in kills)
+    ]
+    away = sorted(
+        latency
+        for latency, at in zip(driver.latencies, driver.pushed_at, strict=True)
+        if not any(-3 <= at - k["at_seconds"] <= 5 for k in kills)
+    )
 
-    def pct(q: float) -> float:
-        return (
-            round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 2)
-            if latencies
-            else 0.0
-        )
+    def pct(q: float, samples: list[float] | None = None) -> float:
+        samples = latencies if samples is None else samples
+        return round(samples[min(len(samples) - 1, int(q * len(samples)))], 2) if samples else 0.0
 
     faults = {f"{method} {kind}": n for (method, kind), n in sorted(server.injected.items())}
+    sends_per_second = Counter(
+        int(call.at) for calls in observer.by_chat.values() for call in calls
+    )  # messages Telegram accepted, by second: 30 a second is Telegram's limit on a bot
     results = {
         "command": "make soak  (.venv/bin/python benchmarks/soak.py "
-        f"--users {args.users} --fault-rate {args.fault_rate} --seed {args.seed})",
+        f"--users {args.users} --fault-rate {args.fault_rate} --seed {args.seed} "
+        f"--think {args.think} --round-trip-ms {args.round_trip_ms})",
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -523,12 +538,22 @@ def check(
         ),
         "callback_queries": len(driver.queries),
         "callback_queries_not_answered": len(unanswered_queries),
+        "messages_sent_per_second": {
+            "busiest_second": max(sends_per_second.values(), default=0),
+            "seconds_at_telegram_limit": sum(n >= 28 for n in sends_per_second.values()),
+        },
         "reply_latency_seconds": {
             "p50": pct(0.5),
             "p90": pct(0.9),
             "p99": pct(0.99),
             "max": round(latencies[-1], 2) if latencies else 0.0,
         },
+        "reply_latency_seconds_away_from_kills": {
+            "replies": len(away),
+            "p50": pct(0.5, away),
+            "p99": pct(0.99, away),
+        },
+        "replies_around_kills": len(around_kills),
         "flow_restarts_after_lost_reply": sum(u.restarts for u in users),
         "submit_pressed_again_no_reference": stats["submit_retried"],
         "submissions": {
@@ -601,6 +626,13 @@ def markdown(r: dict) -> str:
         f"| reply latency p50 / p90 / p99 / max | {r['reply_latency_seconds']['p50']} / "
         f"{r['reply_latency_seconds']['p90']} / {r['reply_latency_seconds']['p99']} / "
         f"{r['reply_latency_seconds']['max']} s |",
+        f"| reply latency away from the kills (sent 3 s before to 5 s after one excluded: "
+        f"{r['replies_around_kills']}) p50 / p99 | "
+        f"{r['reply_latency_seconds_away_from_kills']['p50']} / "
+        f"{r['reply_latency_seconds_away_from_kills']['p99']} s |",
+        f"| messages sent: busiest second / seconds at Telegram's 30 a second | "
+        f"{r['messages_sent_per_second']['busiest_second']} / "
+        f"{r['messages_sent_per_second']['seconds_at_telegram_limit']} |",
         f"| flows restarted after a lost reply | {r['flow_restarts_after_lost_reply']} |",
         f"| submissions: pressed Submit / saw reference / rows / duplicates | "
         f"{s['users_pressed_submit']} / {s['users_saw_reference']} / {s['rows']} / "
@@ -608,6 +640,12 @@ def markdown(r: dict) -> str:
         f"| outbox: rows / sent / missing / duplicated deliveries | {o['rows']} / {o['sent']} / "
         f"{len(o['missing_deliveries'])} / {len(o['duplicate_deliveries'])} |",
         f"| staff `cases ack` via CLI | {r['staff_cli_acks']} |",
+        "",
+        "Reply latency runs from a user's send to the first message back. Where the bot spent "
+        "seconds at Telegram's limit of about 30 messages a second (kept by the bot's rate "
+        "limiter, as on Telegram), users were asking for more than Telegram lets a bot send, "
+        "and latency there is the wait for that limit. A fault on getUpdates stalls every "
+        "user for 1 to 1.5 s (PTB's updater backs off), and a SIGKILL for the restart.",
         "",
         "| check | result |",
         "|---|---|",
@@ -623,6 +661,12 @@ def main() -> int:
     parser.add_argument("--fault-rate", type=float, default=0.03)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds to start all users")
+    parser.add_argument(
+        "--think", type=float, default=THINK, help="seconds between one user's actions"
+    )
+    parser.add_argument(
+        "--round-trip-ms", type=int, default=0, help="how long the fake takes over each call"
+    )
     parser.add_argument(
         "--kill-at",
         type=float,

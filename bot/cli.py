@@ -101,6 +101,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.evaluation import evaluate, format_report, load_questions
+    from knowledge.safeguarding_eval import (
+        format_triage,
+        is_triage_file,
+        load_labelled,
+        score_triage,
+    )
+
+    if is_triage_file(Path(args.file)):  # disclosures and near-misses, not questions
+        triage = score_triage(load_labelled(Path(args.file)))
+        print(json.dumps(triage.summary(), indent=2) if args.json else format_triage(triage))
+        return 0
     from knowledge.matcher import Matcher
 
     knowledge = _knowledge(settings)
@@ -332,8 +343,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
 
-    ev = commands.add_parser("eval", help="score answers on a labelled .jsonl question file")
-    ev.add_argument("file", help="questions in the shared/eval format")
+    ev = commands.add_parser(
+        "eval",
+        help="score answers on a labelled .jsonl question file, or safeguarding triage "
+        "(recall and false alarms) on a file of labelled messages",
+    )
+    ev.add_argument(
+        "file",
+        help="questions in the shared/eval format, or messages labelled 'safeguarding' "
+        "(the safeguarding_dev.jsonl format)",
+    )
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
     ev.add_argument("--misses", action="store_true", help="list each question it got wrong")
     ev.set_defaults(func=cmd_eval)

@@ -57,8 +57,20 @@ def _plain(label: str) -> str:
     return " ".join(re.sub(r"[\u2012-\u2015]", "-", label).casefold().split())
 
 
+def _named(number: str, offered: tuple[Button, ...]) -> Button | None:
+    """The one button whose label names `number` as a word ("Year 3" for "3"), unless the
+    labels are a numbered list (policy sections), where a number means its position."""
+    if any(button.label[:1].isdigit() for button in offered):
+        return None
+    hits = [button for button in offered if number in _plain(button.label).split()]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _pressed(line: str, offered: tuple[Button, ...]) -> Button | None:
-    """The button a typed line picks, by its number or its label."""
+    """The button a typed line picks, by its number or its label. A number that is also
+    in one label ("3" beside "Year 3") picks that label: what the person plainly meant."""
+    if line.isdigit() and (named := _named(line, offered)):
+        return named
     if line.isdigit() and 1 <= int(line) <= len(offered):
         return offered[int(line) - 1]
     for button in offered:
@@ -89,7 +101,7 @@ def run_chat(
     interactive = stdin.isatty()
     folder = data_dir(engine.db) or Path(".")  # beside the database, like its attachments
     offered: tuple[Button, ...] = ()
-    for reply in engine.handle(person, Incoming(text="/start")):
+    for reply in engine.opening(person):  # part-way through a flow: carries on, says so
         render_reply(reply, stdout, folder)
         offered = reply.buttons or offered
     while True:

@@ -10,12 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.settings import Settings
+from handlers.coverage import describe
 from storage.attachments import ATTACHMENT_DIR, data_dir
 from storage.db import backup_database, open_database
 
 MIN_FREE_BYTES = 200 * 1024 * 1024
 
 Check = tuple[str, Callable[[Settings], str]]  # what is checked; returns what was found
+
+
+class Attention(Exception):
+    """A check found something a person should act on that does not stop the bot."""
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -48,6 +53,18 @@ def _school(settings: Settings) -> str:
         f"{knowledge.school.name}: {len(knowledge.policy.sections)} policy sections, "
         f"{len(knowledge.curated.entries)} curated answers"
     )
+
+
+EXAMPLE_PHONE_PREFIX = "01632960"  # Ofcom's drama range: the shipped example, not a phone
+
+
+def _contact(settings: Settings) -> str:
+    phone = settings.load_knowledge().school.phone
+    if phone is None:
+        raise Attention('no [school] phone in school.toml: "Ask a person" gives no number')
+    if "".join(phone.split()).startswith(EXAMPLE_PHONE_PREFIX):
+        raise Attention(f"[school] phone is still the example number {phone}: put the office's in")
+    return f'"Ask a person" gives {phone}'
 
 
 def _token(settings: Settings) -> str:
@@ -93,21 +110,33 @@ def _disk(settings: Settings) -> str:
     return f"{free // 2**30} GB free beside the database"
 
 
+def _staff(settings: Settings) -> str:
+    casework = settings.load_knowledge().school.casework
+    unreached = describe(open_database(settings.db_path), casework)
+    if unreached:
+        raise Attention(" ".join(unreached.split()))
+    return "every role has someone registered; no notification is waiting for a recipient"
+
+
 CHECKS: tuple[Check, ...] = (
     ("school and policy", _school),
+    ("office contact", _contact),
     ("Telegram token", _token),
     ("database", _database),
     ("file permissions", _permissions),
     ("disk space", _disk),
+    ("staff registered", _staff),
 )
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
-    """Run every check, print one line each; exit 1 if any failed."""
+    """Run every check, print one line each; exit 1 if any failed (a warning does not)."""
     failed = 0
     for name, check in CHECKS:
         try:
             print(f"ok    {name}: {check(settings)}")
+        except Attention as note:
+            print(f"WARN  {name}: {note}")
         except (ValueError, OSError) as error:
             failed += 1
             print(f"FAIL  {name}: {error}")

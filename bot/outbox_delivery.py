@@ -50,9 +50,12 @@ class OutboxDelivery:
                 break  # rate limited: the rest wait for the next run
         for stored in files_to_download(db):
             try:
-                store_download(db, stored.id, await download_file(context.bot, stored.file_id))
+                data = await download_file(context.bot, stored.file_id)
             except TelegramError as error:
                 logger.warning("could not fetch file %s yet (%s)", stored.id, error)
+                continue
+            if not store_download(db, stored.id, data):
+                logger.warning("file %s is not a picture, video or PDF: not kept", stored.id)
 
     async def tick_casework(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Queue due reminders, escalations, parents' updates and digests. It reads

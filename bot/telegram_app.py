@@ -17,15 +17,17 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import BotCommand, LinkPreviewOptions, Update  # noqa: E402
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.error import InvalidToken, NetworkError, TelegramError  # noqa: E402
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, Defaults  # noqa: E402
 
 from bot.flood_limit import ChatRateLimit  # noqa: E402
 from bot.outbox_delivery import OutboxDelivery  # noqa: E402
+from bot.rate_limiter import ChatRetryRateLimiter  # noqa: E402
 from bot.redaction import REDACTOR, install_token_redaction  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram import TelegramAdapter  # noqa: E402
 from bot.update_processor import MAX_IN_FLIGHT, ChatOrderedUpdateProcessor  # noqa: E402
 from bot.update_queue import DurableUpdateQueue, UpdateLedger  # noqa: E402
+from handlers.coverage import describe as describe_coverage  # noqa: E402
 from handlers.engine import Engine  # noqa: E402
 from handlers.templates import render  # noqa: E402
 
@@ -89,7 +91,7 @@ def build_application(
     max_in_flight: int = MAX_IN_FLIGHT,
 ) -> Application:
     """The Application `policybot run` runs: the same one the end-to-end tests drive.
-    `telegram_limits=False` drops PTB's AIORateLimiter (Telegram's own 30 messages a second)
+    `telegram_limits=False` drops the rate limiter (Telegram's own 30 messages a second)
     so a benchmark can measure what the bot itself can handle; `max_in_flight=1` handles one
     update at a time (the benchmark's baseline)."""
     token = check_token(token)
@@ -120,7 +122,7 @@ def build_application(
         .concurrent_updates(ChatOrderedUpdateProcessor(max_in_flight))
     )
     if telegram_limits:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(ChatRetryRateLimiter(max_retries=2))
     if api_base_url:
         base_url, base_file_url = api_urls(api_base_url)
         builder = builder.base_url(base_url).base_file_url(base_file_url)
@@ -164,6 +166,8 @@ def run_bot(
     from storage.db import open_database
 
     engine = Engine(settings.load_knowledge(), open_database(settings.db_path))
+    if unreached := describe_coverage(engine.db, engine.knowledge.school.casework):
+        logger.warning("%s", " ".join(unreached.split()))  # nobody left unalerted unawares
     application = build_application(token, engine, api_base_url=settings.telegram_api_base_url)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     try:

@@ -85,7 +85,10 @@ class UpdateLedger:
         update_id = update.update_id if isinstance(update, Update) else None
         logger.error("update %s failed", update_id, exc_info=context.error)
         if isinstance(update, Update):
-            await self._try_again_or_give_up(update, context.application)
+            try:
+                await self._try_again_or_give_up(update, context.application)
+            except Exception:  # e.g. the database is unavailable: the next start replays it
+                logger.exception("could not retry update %s; it stays unhandled", update_id)
         raise ApplicationHandlerStop
 
     async def _try_again_or_give_up(self, update: Update, application: Application) -> None:

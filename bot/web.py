@@ -30,6 +30,7 @@ from starlette.routing import Route
 from bot.web_charts import bar_chart, monthly_chart
 from handlers import gap_review, inbox, review, staff
 from handlers.access import MANAGE_STAFF, OFFICE, SEE_FIGURES, SEE_GAPS, audit, handling_role
+from handlers.deadlines import is_overdue, next_deadline
 from handlers.figures import acknowledge_times, per_month, periods
 from handlers.gap_review import Decision, GapDecisionError, LiveKnowledge
 from handlers.routing import next_up
@@ -50,7 +51,14 @@ COOKIE = "policybot_session"
 MAX_BODY = 64 * 1024  # a form is a few short fields; anything bigger is refused whole
 MAX_TEXT = 4000  # a reply, note or outcome
 MAX_NAME = 100
+PAGE_ROWS = 100  # cases per page of /cases
 ACTIONS = ("acknowledge", "reply", "note", "escalate", "resolve")
+# the actions that carry a text, and the form field it comes in
+WRITTEN = {
+    "reply": (inbox.reply, "text"),
+    "note": (inbox.note, "text"),
+    "resolve": (inbox.resolve, "outcome"),
+}
 STATUSES = ("open", "acknowledged", "responded", "closed", "withdrawn")
 KINDS = ("concern", "complaint", "report", "safeguarding", "question")
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
@@ -84,8 +92,8 @@ class Console:
         self.db = db
         self.bot_username = bot_username
         self.clock = clock
-        self.base_url = knowledge.school.casework.web_url.rstrip("/")
-        self.secure = self.base_url.startswith("https://")
+        # the session cookie is Secure when the console is served over https (behind a proxy)
+        self.secure = knowledge.school.casework.web_url.startswith("https://")
 
     # -- who is asking ----------------------------------------------------------------------
     def signed_in(self, request: Request) -> SignedIn:
@@ -108,7 +116,7 @@ class Console:
             turn = replace(turn, person=replace(turn.person, role=role, also=()))
         audit(turn, action, None, role is not None)
         if role is None:
-            raise HTTPException(403, "This page isn't available to your role.")
+            raise HTTPException(403, "role")
         return who, turn
 
     async def form(self, request: Request, who: SignedIn) -> dict[str, str]:
@@ -118,16 +126,14 @@ class Console:
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY:
-                raise HTTPException(413, "That form is too large to accept.")
+                raise HTTPException(413, "too-large")
         try:
             fields = dict(parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=20))
         except (UnicodeDecodeError, ValueError) as error:
-            raise HTTPException(400, "That form could not be read.") from error
+            raise HTTPException(400, "unreadable") from error
         if not hmac.compare_digest(fields.get("csrf_token", "").encode(), who.csrf_token.encode()):
             audit(self.turn(who), "csrf", None, False, detail=request.url.path[:100])
-            raise HTTPException(
-                403, "This form has expired. Go back, reload the page and try again."
-            )
+            raise HTTPException(403, "csrf")
         return fields
 
     def page(
@@ -154,9 +160,9 @@ class Console:
 def _text(fields: dict[str, str], name: str, limit: int = MAX_TEXT) -> str:
     value = fields.get(name, "").strip()
     if not value:
-        raise HTTPException(400, "Please write something before sending.")
+        raise HTTPException(400, "empty")
     if len(value) > limit:
-        raise HTTPException(400, f"That is too long: at most {limit} characters, please.")
+        raise HTTPException(400, "too-long")
     return value
 
 
@@ -178,10 +184,9 @@ async def login_page(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     console: Console = request.app.state.console
-    started = sign_in(console.db, request.path_params["token"], console.clock())
-    if started is None:
+    session = sign_in(console.db, request.path_params["token"], console.clock())
+    if session is None:
         return console.page(request, "link_spent", None, status=400)
-    session, _ = started
     response = RedirectResponse("/cases", 303)
     response.set_cookie(
         COOKIE, session, httponly=True, samesite="lax", secure=console.secure, path="/"
@@ -213,7 +218,7 @@ def _filtered(cases: list[Case], query: dict[str, str], today: date) -> list[Cas
         )
         and (not kind or c.kind == kind)
         and (not class_name or c.class_name == class_name)
-        and (not overdue or review.is_overdue(c, today))
+        and (not overdue or is_overdue(c, today))
     ]
 
 
@@ -227,18 +232,22 @@ async def case_list(request: Request) -> Response:
     visible = [c for c in all_cases(turn.db) if office_only or handling_role(who.person, c)]
     rows = sorted(
         _filtered(visible, query, today),
-        key=lambda c: (
-            c.status not in review.OPEN,
-            c.acknowledge_by if c.status == "open" else c.respond_by or "",
-            c.id,
-        ),
+        key=lambda c: (next_deadline(c) is None, (next_deadline(c) or ("", ""))[1], c.id),
     )
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = min(max(int(query["page"]) if query.get("page", "").isdigit() else 1, 1), pages)
+    rows, total = rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS], len(rows)
     return console.page(
         request,
         "cases",
         who,
         rows=rows,
-        overdue={c.reference for c in rows if review.is_overdue(c, today)},
+        total=total,
+        current=page,
+        pages=pages,
+        others={k: v for k, v in query.items() if k != "page"},
+        due={c.reference: next_deadline(c) for c in rows},
+        overdue={c.reference for c in rows if is_overdue(c, today)},
         reference_only=office_only,
         query=query,
         statuses=STATUSES,
@@ -252,9 +261,7 @@ def _case_or_404(turn: Turn, action: str, reference: str) -> tuple[Turn, Case]:
     try:
         return inbox.guard(turn, action, reference, acting=False)
     except inbox.Refused as error:
-        raise HTTPException(
-            404, "There is no case with that reference that you can see."
-        ) from error
+        raise HTTPException(404, "no-case") from error
 
 
 async def case_page(request: Request) -> Response:
@@ -268,7 +275,7 @@ async def case_page(request: Request) -> Response:
         case=case,
         casework=turn.casework,
         acting_as=turn.casework.holder(turn.person.role),
-        overdue=review.is_overdue(case, school_today(turn.now)),
+        overdue=is_overdue(case, school_today(turn.now)),
         timeline=timeline_of(turn.db, case.id),
         audit_trail=audit_of(turn.db, case.reference),
         files=files_of(turn.db, case.id),
@@ -290,7 +297,7 @@ async def case_file(request: Request) -> Response:
     )
     root = data_dir(turn.db)
     if stored is None or stored.path is None or root is None or not (root / stored.path).is_file():
-        raise HTTPException(404, "That file is not here (it may not have been downloaded yet).")
+        raise HTTPException(404, "no-file")
     inline = stored.mime_type in INLINE_TYPES
     return FileResponse(
         root / stored.path,
@@ -305,25 +312,20 @@ async def case_action(request: Request) -> Response:
     who = console.signed_in(request)
     action, reference = request.path_params["action"], request.path_params["reference"]
     if action not in ACTIONS:
-        raise HTTPException(404, "There is no such action.")
+        raise HTTPException(404, "no-action")
     fields = await console.form(request, who)
     turn = console.turn(who)
     before = case_by_reference(turn.db, reference)
     try:
-        if action == "acknowledge":
-            inbox.acknowledge(turn, reference)
-        elif action == "escalate":
-            inbox.escalate(turn, reference)
-        elif action == "resolve":
-            inbox.resolve(turn, reference, _text(fields, "outcome"))
+        if action in WRITTEN:
+            written, field = WRITTEN[action]
+            written(turn, reference, _text(fields, field))
         else:
-            getattr(inbox, action)(turn, reference, _text(fields, "text"))
+            {"acknowledge": inbox.acknowledge, "escalate": inbox.escalate}[action](turn, reference)
     except inbox.Refused as error:
         if error.polite and before is not None and handling_role(who.person, before):
             raise HTTPException(409, error.polite) from error
-        raise HTTPException(
-            404, "There is no case with that reference that you can see."
-        ) from error
+        raise HTTPException(404, "no-case") from error
     after = case_by_reference(turn.db, reference)
     if action == "escalate" and before and after and after.assignee_role == before.assignee_role:
         action = "not-escalated"
@@ -339,7 +341,7 @@ async def report_page(request: Request) -> Response:
     choices = periods(turn.casework, cases, today)
     period = next((p for p in choices if p.key == request.query_params.get("period", "all")), None)
     if period is None:
-        raise HTTPException(404, "There is no such period.")
+        raise HTTPException(404, "no-period")
     chosen = [c for c in cases if period.holds(c)]
     return console.page(
         request,
@@ -364,12 +366,16 @@ async def export_csv(request: Request) -> Response:
             else all_cases(turn.db)
         )
     except ValueError as error:
-        raise HTTPException(400, "The date must look like 2025-09-01.") from error
+        raise HTTPException(400, "bad-date") from error
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=review.EXPORT_FIELDS)
     writer.writeheader()
     for case in cases:
-        writer.writerow(review.export_row(case, audit_of(turn.db, case.reference)))
+        # Every case counts in the figures, but who opened it, and when, only for those who
+        # may open it themselves: never a headteacher's view of a complaint about them.
+        may_open = handling_role(turn.person, case) is not None
+        trail = audit_of(turn.db, case.reference) if may_open else []
+        writer.writerow(review.export_row(case, trail))
     name = f"cases-since-{since or 'start'}.csv"
     return Response(
         out.getvalue(),
@@ -410,7 +416,7 @@ async def gaps_decide(request: Request) -> Response:
     except GapDecisionError as error:
         raise HTTPException(400, str(error)) from error
     except PermissionError as error:
-        raise HTTPException(403, "This page isn't available to your role.") from error
+        raise HTTPException(403, "role") from error
     return RedirectResponse(f"/gaps?done={decision.decision}", 303)
 
 
@@ -455,7 +461,7 @@ async def staff_invite(request: Request) -> Response:
     try:
         role = staff.role_for(fields.get("role", ""), fields.get("class") or None, turn.casework)
     except ValueError as error:
-        raise HTTPException(400, str(error).replace("--class", "a class")) from error
+        raise HTTPException(400, "bad-role") from error
     code, expires = staff.invite(turn.db, role, name, turn.now)
     audit(turn, "staff-invite", None, True, detail=role)
     link = staff.deep_link(code, console.bot_username)
@@ -477,7 +483,7 @@ async def staff_revoke(request: Request) -> Response:
     _, turn = console.page_turn(request, MANAGE_STAFF, "staff-revoke", who)
     person_id = fields.get("person", "")
     if person_id not in {m.person_id for m in staff_members(turn.db)}:
-        raise HTTPException(400, "That person is not registered.")
+        raise HTTPException(400, "not-registered")
     revoke_staff(turn.db, person_id, turn.now)
     audit(turn, "staff-revoke", None, True, detail=person_id)
     return _staff_page(request, who, turn, revoked=person_id)
@@ -496,9 +502,20 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     console: Console = request.app.state.console
     who = signed_in(console.db, request.cookies.get(COOKIE), console.clock())
-    detail = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else None
+    # a key of templates/web/error.html's messages, or wording already rendered by the core
+    message = "no-page" if exc.detail == "Not Found" else exc.detail
     return console.page(
-        request, "error", who, status=exc.status_code, message=detail or "There is no such page."
+        request,
+        "error",
+        who,
+        status=exc.status_code,
+        message=message,
+        limits={
+            "text": MAX_TEXT,
+            "name": MAX_NAME,
+            "phrasing": gap_review.MAX_PHRASING,
+            "pointer": gap_review.MAX_POINTER,
+        },
     )
 
 

@@ -29,11 +29,13 @@ ACTIONS: dict[str, int] = {
     "cancel": 0,
     "carry": 0,  # carry on where the flow stood
     "sgimage": 0,  # a report involves a sexual image of a child
+    "skip": 0,  # after a safeguarding referral: leave a question unanswered
     # my cases (handlers/mycases.py): each takes a case reference
     "mycases": 0,
     "case": 1,
     "addinfo": 1,
-    "escalate": 1,
+    "escalate": 1,  # ask for the next stage: shows what it means, changes nothing
+    "escalateok": 1,  # confirmed: the case moves to the next stage
     "withdraw": 1,
     "withdrawok": 1,
     # staff inbox (handlers/inbox.py): each but "inbox" takes a case reference
@@ -42,7 +44,8 @@ ACTIONS: dict[str, int] = {
     "sack": 1,  # acknowledge
     "srep": 1,  # reply to the parent
     "snote": 1,  # internal note
-    "sesc": 1,  # escalate to the next person up
+    "sesc": 1,  # escalate to the next person up: asks to confirm
+    "sescok": 1,  # confirmed: the case passes up
     "sres": 1,  # resolve, with an outcome
     # privacy (handlers/privacy.py): confirm or refuse /forgetme
     "forgetok": 0,

@@ -3,8 +3,9 @@ and the governors' report, so "overdue" means the same everywhere."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from handlers.schooldays import is_past
 from storage.cases import Case
 
 
@@ -19,6 +20,11 @@ def next_deadline(case: Case) -> tuple[str, str] | None:
 
 
 def is_overdue(case: Case, today: date) -> bool:
-    """The school still owes something whose date has passed."""
+    """The school still owes something whose date has passed. Given the moment (a
+    datetime) rather than the day, a safeguarding deadline in hours is exact."""
     deadline = next_deadline(case)
-    return deadline is not None and bool(deadline[1]) and deadline[1] < today.isoformat()
+    if deadline is None or not deadline[1]:
+        return False
+    if isinstance(today, datetime):
+        return is_past(deadline[1], today)
+    return deadline[1] < today.isoformat()

@@ -5,13 +5,14 @@ same everywhere."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff, web_sign_in
-from handlers.access import is_staff
+from handlers import buttons, flows, gaps, inbox, privacy, qa, safeguarding, staff, web_sign_in
+from handlers.access import SEE_GAPS, is_staff
 from handlers.gap_review import LiveKnowledge
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
@@ -56,6 +57,8 @@ class Engine:
         self._knowledge = LiveKnowledge(knowledge, db)
         self.db = db
         self.clock = clock  # tests pass a fixed one; due dates count from it
+        prefix = re.escape(knowledge.school.reference_prefix)
+        self._reference = re.compile(rf"{prefix}-\d{{4}}-\d{{1,6}}", re.IGNORECASE)
         office_chat = knowledge.school.casework.office_chat_id
         configure_office_chat(db, None if office_chat is None else f"tg:{office_chat}", clock())
 
@@ -70,7 +73,7 @@ class Engine:
         turn = Turn(self.knowledge, self.db, person, self.clock())
         if not incoming.private:
             return self._in_group(turn, incoming)
-        current = load_conversation(self.db, person.id)
+        current = safeguarding.still_attached(turn, load_conversation(self.db, person.id))
         if incoming.button is not None:
             return self._press(turn, current, incoming.button)
         text = (incoming.text or "").strip()
@@ -102,6 +105,10 @@ class Engine:
     def _message(self, turn: Turn, incoming: Incoming, in_group: bool = False) -> list[Reply]:
         """Anything sent outside a flow: a question, or something that is not text."""
         text = (incoming.text or "").strip()
+        if text and suggests_child_at_risk(text):  # a caption too: its files go with it
+            return safeguarding.refer_now(
+                turn, None, text, incoming.attachments, in_group=in_group
+            )
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
             return [
@@ -112,8 +119,8 @@ class Engine:
             ]
         if not text:
             return [Reply(render("empty"))]
-        if suggests_child_at_risk(text):
-            return safeguarding.refer_now(turn, None, text, in_group=in_group)
+        if not in_group and is_staff(turn.person.role) and self._reference.fullmatch(text):
+            return inbox.open_typed(turn, text)  # a case reference, not a question
         if small_talk(text):  # "hi", "thanks", "help": the menu, not a policy section
             return [self._help(turn)]
         person = turn.person
@@ -121,13 +128,30 @@ class Engine:
         return qa.answer_question(self.knowledge, self.db, text, audience)
 
     # -- menus ------------------------------------------------------------------------------
-    def _menu_buttons(self) -> tuple[Button, ...]:
+    def _menu_buttons(self, role: str = "parent") -> tuple[Button, ...]:
+        if is_staff(role):  # staff work from their inbox; the rest is the same
+            return (
+                Button("Inbox", buttons.encode("inbox")),
+                Button("Ask a question", buttons.encode("ask")),
+                Button("Browse the policy", buttons.encode("policy")),
+            )
         return (
             Button("Ask a question", buttons.encode("ask")),
             Button("Raise a concern", buttons.encode("concern")),
             Button("Report an online incident", buttons.encode("report")),
             Button("Browse the policy", buttons.encode("policy")),
             Button("My cases", buttons.encode("mycases")),
+        )
+
+    def _after_feedback(self, helpful: bool) -> tuple[Button, ...]:
+        """Ways on after 👍 or 👎: a person, a concern, or another question."""
+        if helpful:
+            return (Button("Ask another question", buttons.encode("ask")),)
+        return (
+            Button("Ask a person", buttons.encode("contact")),
+            Button("Ask another question", buttons.encode("ask")),
+            Button("Browse the policy", buttons.encode("policy")),
+            Button("Raise a concern", buttons.encode("concern")),
         )
 
     def _school_context(self) -> dict[str, str | None]:
@@ -137,10 +161,17 @@ class Engine:
             "policy_title": self.knowledge.policy.title,
             "contact": school.contact,
             "website": school.website,
+            "phone": school.phone,
         }
 
     def welcome(self, person: Person) -> Reply:
         context = self._school_context()
+        if is_staff(person.role):
+            holder = self.knowledge.school.casework.holder(person.role)
+            return Reply(
+                render("staff_start", holder=holder, name=person.name, **context),
+                self._menu_buttons(person.role),
+            )
         return Reply(
             render(
                 "welcome",
@@ -154,15 +185,30 @@ class Engine:
         )
 
     def _help(self, turn: Turn) -> Reply:
+        role = turn.person.role
         return Reply(
-            render("help", staff=is_staff(turn.person.role), **self._school_context()),
-            self._menu_buttons(),
+            render(
+                "help",
+                staff=is_staff(role),
+                gaps=not SEE_GAPS.isdisjoint(turn.person.roles),
+                **self._school_context(),
+            ),
+            self._menu_buttons(role),
         )
+
+    def opening(self, person: Person) -> list[Reply]:
+        """What a new session opens with: the welcome, or, part-way through a flow, that
+        flow's question again with a note saying so (nothing to answer by accident)."""
+        person = staff.identify(self.db, person)
+        current = load_conversation(self.db, person.id)
+        if current is None:
+            return [self.welcome(person)]
+        return flows.resume_quietly(Turn(self.knowledge, self.db, person, self.clock()), current)
 
     def _cancel(self, turn: Turn, current: Conversation | None) -> list[Reply]:
         flows.cancel(turn)
         flow = current.flow if current else None
-        return [Reply(render("cancelled", flow=flow), self._menu_buttons())]
+        return [Reply(render("cancelled", flow=flow), self._menu_buttons(turn.person.role))]
 
     # -- commands ---------------------------------------------------------------------------
     def _command(self, turn: Turn, current: Conversation | None, text: str) -> list[Reply]:
@@ -202,6 +248,9 @@ class Engine:
         if press is None:
             return [Reply(render("button_expired"), self._menu_buttons())]
         context = self._school_context()
+        if press.action in ("menu", "ask") and current and current.flow == safeguarding.FLOW:
+            flows.cancel(turn)  # the referral is filed: they chose to do something else
+            current = None
         if press.action in ("menu", "ask") and current is not None:
             return flows.part_way(current)
         if press.action == "menu":
@@ -227,7 +276,12 @@ class Engine:
             if verdict in ("up", "down") and record_feedback(
                 self.db, token, helpful=verdict == "up"
             ):
-                return [Reply(render("feedback_thanks", helpful=verdict == "up"))]
+                return [
+                    Reply(
+                        render("feedback_thanks", helpful=verdict == "up"),
+                        self._after_feedback(verdict == "up"),
+                    )
+                ]
             return [Reply(render("button_expired"), self._menu_buttons())]
         number, page = press.args
         reply = qa.show_section(self.knowledge, number, int(page)) if page.isdigit() else None

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from handlers import buttons, concern, conversation, inbox, mycases, report, safeguarding
 from handlers.replies import Button, Incoming, Reply
+from handlers.routing import with_dsl
 from handlers.submission import confirmation
 from handlers.templates import render
 from handlers.turn import Turn
 from knowledge.safeguarding import suggests_child_at_risk
-from storage.cases import case_by_draft
+from storage.cases import case_by_draft, case_by_reference
 from storage.conversations import Conversation, end_conversation
 
 FORMS = {form.name: form for form in (concern.FORM, report.FORM, safeguarding.FORM)}
 FORM_ACTIONS = frozenset(
-    {"pick", "done", "edit", "change", "review", "submit", "carry", "sgimage"}
+    {"pick", "done", "edit", "change", "review", "submit", "carry", "sgimage", "skip"}
 )
 CASE_ACTIONS = {
     "case": mycases.show_case,
     "escalate": mycases.escalate,
+    "escalateok": mycases.confirm_escalate,
     "withdraw": mycases.ask_withdraw,
     "withdrawok": mycases.withdraw,
 }
@@ -35,9 +37,26 @@ def part_way(current: Conversation) -> list[Reply]:
     ]
 
 
+def resume_quietly(turn: Turn, current: Conversation) -> list[Reply]:
+    """Carry on where the person stood, saying so (a new terminal session, say), rather
+    than asking "carry on or cancel?", which the next line typed could answer by accident."""
+    note = render("resumed_quietly", flow=current.flow)
+    form = FORMS.get(current.flow)
+    if form is not None:
+        return [conversation.resume(turn, form, current, note)]
+    if current.flow == inbox.FLOW:
+        replies = inbox.resume(turn, current)
+    else:
+        replies = mycases.on_press(turn, current, "carry")
+    return [Reply(f"{note}\n\n{replies[0].text}", replies[0].buttons), *replies[1:]]
+
+
 def begin(turn: Turn, current: Conversation | None, name: str) -> list[Reply]:
     """Start "concern", "report", "mycases" or "inbox". Part-way through the same flow, carry on
     where it stood; through another, ask first (a draft is never dropped unasked)."""
+    if current is not None and current.flow == safeguarding.FLOW:  # the referral is filed
+        cancel(turn)
+        current = None
     if current is not None and current.flow == name and name in FORMS:
         note = render("form_resumed")
         return [conversation.resume(turn, FORMS[name], current, note)]
@@ -55,15 +74,30 @@ def cancel(turn: Turn) -> None:
     end_conversation(turn.db, turn.person.id)
 
 
+def _adding_to_dsl_case(turn: Turn, current: Conversation) -> bool:
+    """Adding information to a case the DSL already has: it goes on that case."""
+    if current.flow != mycases.FLOW:
+        return False
+    case = case_by_reference(turn.db, current.draft["reference"])
+    return case is not None and with_dsl(case)
+
+
 def on_message(turn: Turn, current: Conversation, incoming: Incoming) -> list[Reply]:
     """Anything sent while part-way through a flow. A message suggesting a child is at risk
-    goes to the safeguarding lead at once, whatever step it was typed at (except staff
-    writing about a case, which is already with the school)."""
+    goes to the safeguarding lead at once, with the files sent with it, whatever step it
+    was typed at (except staff writing about a case, which is already with the school, and
+    anything added to a case the DSL already has)."""
     text = (incoming.text or "").strip()
     if current.flow == inbox.FLOW:
         return inbox.on_message(turn, current, incoming)
-    if current.flow != safeguarding.FORM.name and suggests_child_at_risk(text):
-        return safeguarding.refer_now(turn, current, text)
+    if current.flow == safeguarding.FLOW:
+        return safeguarding.on_message(turn, current, incoming)
+    if (
+        current.flow != safeguarding.FORM.name
+        and suggests_child_at_risk(text)
+        and not _adding_to_dsl_case(turn, current)
+    ):
+        return safeguarding.refer_now(turn, current, text, incoming.attachments)
     if current.flow == mycases.FLOW:
         return mycases.on_message(turn, current, incoming)
     form = FORMS.get(current.flow)
@@ -101,6 +135,8 @@ def on_press(
         return None
     if current.flow == mycases.FLOW:
         return mycases.on_press(turn, current, action)
+    if current.flow == safeguarding.FLOW:
+        return safeguarding.on_press(turn, current, action, args)
     if current.flow == inbox.FLOW:
         return inbox.resume(turn, current)
     if action == "sgimage" and current.flow == report.FORM.name:

@@ -29,7 +29,8 @@ MAX_POINTER = 500
 
 
 class GapDecisionError(ValueError):
-    """The decision cannot be taken as asked (the message says why, for the page)."""
+    """The decision cannot be taken as asked; the message is a key of the console's error
+    page wording (templates/web/error.html) that says why."""
 
 
 class LiveKnowledge:
@@ -70,27 +71,27 @@ def _checked(turn: Turn, decision: Decision) -> tuple[Gap, str | None, str | Non
     asked = " ".join(decision.example.split())
     gap = next((g for g in open_gaps(turn.db) if " ".join(g.example.split()) == asked), None)
     if gap is None:
-        raise GapDecisionError("That question is no longer waiting for a decision.")
+        raise GapDecisionError("gap-closed")
     text = " ".join((decision.phrasing or decision.example).split())
     if not text or len(text) > MAX_PHRASING:
-        raise GapDecisionError(f"The phrasing must be 1 to {MAX_PHRASING} characters.")
+        raise GapDecisionError("gap-phrasing")
     curated = turn.knowledge.curated
     target, pointer = decision.target or None, (decision.pointer or "").strip() or None
     if decision.decision == "phrasing":
         if target not in {e.id for e in curated.entries}:
-            raise GapDecisionError("Choose the answer this question is another way of asking.")
+            raise GapDecisionError("gap-answer")
         return gap, target, None, text
     if decision.decision == "out_of_scope":
         if target and target not in {t.id for t in curated.out_of_scope}:
-            raise GapDecisionError("Choose one of the out-of-scope topics, or write a pointer.")
+            raise GapDecisionError("gap-topic")
         if not target and not pointer:
-            raise GapDecisionError("Choose an out-of-scope topic or write where to go instead.")
+            raise GapDecisionError("gap-topic")
         if pointer and len(pointer) > MAX_POINTER:
-            raise GapDecisionError(f"The pointer must be at most {MAX_POINTER} characters.")
+            raise GapDecisionError("gap-pointer")
         return gap, target, None if target else pointer, text
     if decision.decision == "dismissed":
         return gap, None, None, text
-    raise GapDecisionError("Unknown decision.")
+    raise GapDecisionError("gap-unknown")
 
 
 def decide(turn: Turn, decision: Decision) -> None:

@@ -17,6 +17,7 @@ from handlers import buttons
 from handlers.access import OFFICE, is_staff
 from handlers.mycases import CLOSED
 from handlers.replies import Attachment, Button, Reply
+from handlers.routing import with_dsl
 from handlers.templates import render
 from handlers.turn import Turn
 from knowledge.school import Knowledge
@@ -30,8 +31,9 @@ DAYS_PER_YEAR = 365.25
 
 
 def is_safeguarding(case: Case) -> bool:
-    """A safeguarding referral, or a report the DSL received (a pupil was involved)."""
-    return case.kind == "safeguarding" or "dsl" in case.route.split("+")
+    """A safeguarding referral, or a case the DSL received at any point (a pupil was
+    involved): by its kind and history, not the route it has now."""
+    return with_dsl(case)
 
 
 def held_reason(case: Case) -> str | None:

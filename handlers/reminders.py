@@ -2,8 +2,11 @@
 queues, each at most once, a reminder when a deadline is one school day away, an
 escalation notice to the next person up and an update to the parent when it has passed,
 a morning digest for each staff role with open cases, and a weekly reminder to the
-headteacher once the policy is past its review date. Once a day it also applies the
-school's retention periods (handlers/privacy.py)."""
+headteacher once the policy is past its review date. Safeguarding referrals run on the
+clock instead, every day, holidays included: a reminder to the DSL an hour after a referral
+nobody has picked up, and a notice to the headteacher (the chair, when it is about the
+headteacher) once its hours have passed. Once a day it also applies the school's retention
+periods (handlers/privacy.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,14 @@ from handlers.access import OFFICE, may_handle, routed_roles
 from handlers.deadlines import next_deadline
 from handlers.privacy import apply_retention
 from handlers.routing import next_up
-from handlers.schooldays import SCHOOL_TIME, add_school_days, is_school_day, school_today
+from handlers.schooldays import (
+    SCHOOL_TIME,
+    add_school_days,
+    is_past,
+    is_school_day,
+    school_today,
+)
+from handlers.submission import SAFEGUARDING_REMIND_AFTER
 from handlers.templates import render
 from knowledge.school import Knowledge
 from storage.cases import Case, open_cases
@@ -80,6 +90,40 @@ def _case_notices(db: Database, knowledge: Knowledge, case: Case, now: datetime)
     return queue_once(db, f"overdue:{occasion}", notices, case.id, now)
 
 
+def _safeguarding_notices(db: Database, knowledge: Knowledge, case: Case, now: datetime) -> int:
+    """Calendar hours: remind the DSL after an hour unacknowledged; tell the next person
+    up (never the person it is about) once the deadline has passed."""
+    casework = knowledge.school.casework
+    deadline = next_deadline(case)
+    if deadline is None or not deadline[1]:
+        return 0
+    what, due = deadline
+    holder = casework.holder(case.assignee_role)
+    if is_past(due, now):
+        onward = next_up(case.assignee_role, case.about, casework) or OFFICE
+        notice = Notice(
+            render(
+                "reminder",
+                event="sg_overdue",
+                case=case,
+                what=what,
+                due=due,
+                holder=casework.holder(onward),
+                handler=holder,
+            ),
+            role=onward,
+        )
+        return queue_once(db, f"sg-overdue:{case.reference}:{what}:{due}", [notice], case.id, now)
+    created = datetime.fromisoformat(case.created_at)
+    if what == "acknowledge" and now >= created + SAFEGUARDING_REMIND_AFTER:
+        notice = Notice(
+            render("reminder", event="sg_waiting", case=case, due=due, holder=holder),
+            role=case.assignee_role,
+        )
+        return queue_once(db, f"sg-waiting:{case.reference}:{due}", [notice], case.id, now)
+    return 0
+
+
 def _digests(db: Database, knowledge: Knowledge, cases: list[Case], now: datetime) -> int:
     casework, today = knowledge.school.casework, school_today(now)
     roles = sorted({role for case in cases for role in routed_roles(case)} - {OFFICE})
@@ -111,10 +155,14 @@ def casework_tick(db: Database, knowledge: Knowledge, now: datetime) -> int:
             role="headteacher",
         )
         queued += queue_once(db, f"policy-review:{year}-W{week:02d}", [notice], None, now)
+    cases = open_cases(db)
+    referrals = [case for case in cases if case.kind == "safeguarding"]
+    queued += sum(_safeguarding_notices(db, knowledge, case, now) for case in referrals)
     if not is_school_day(today, knowledge.school.casework):
         return queued
-    cases = open_cases(db)
-    queued += sum(_case_notices(db, knowledge, case, now) for case in cases)
+    queued += sum(
+        _case_notices(db, knowledge, case, now) for case in cases if case.kind != "safeguarding"
+    )
     if now.astimezone(SCHOOL_TIME).hour >= DIGEST_HOUR:
         queued += _digests(db, knowledge, cases, now)
     return queued

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knowledge.casework import Casework
+from storage.cases import Case
 
 STAGE_INFORMAL, STAGE_FORMAL, STAGE_PANEL = 0, 1, 2
 
@@ -27,16 +28,40 @@ class Route:
 
 
 SAFEGUARDING = Route("dsl", "dsl")
+# An allegation against a member of staff goes to the DSL and the headteacher the same day,
+# to the chair of governors instead when it is about the headteacher.
+ALLEGATION = Route("dsl+headteacher", "dsl")
+ALLEGATION_ABOUT_HEAD = Route("dsl+chair_of_governors", "dsl")
+
+
+def route_referral(allegation_about: str | None) -> Route:
+    """Where a safeguarding referral goes: the DSL, with whoever manages allegations
+    against staff when it is one ("staff" or "head"), never the person it is about."""
+    if allegation_about == "head":
+        return ALLEGATION_ABOUT_HEAD
+    if allegation_about == "staff":
+        return ALLEGATION
+    return SAFEGUARDING
+
+
+def with_dsl(case: Case) -> bool:
+    """A safeguarding referral, or a case the DSL has been told about at any point (a
+    pupil was involved): it stays in the DSL's sight, a parent cannot withdraw it or move
+    it on, and it is kept under legal hold."""
+    return case.kind == "safeguarding" or case.dsl_involved or "dsl" in case.route.split("+")
 
 
 def _single(role: str) -> Route:
     return Route(role, role)
 
 
-def route_concern(about: str, class_name: str | None, casework: Casework) -> Route:
+def route_concern(
+    about: str, class_name: str | None, casework: Casework, kind: str = "concern"
+) -> Route:
     """The first stop for a concern about `about` (a choice of the concern flow; a child's
-    safety is not a complaint and goes to SAFEGUARDING instead)."""
-    if about == "class" and class_name:
+    safety is not a complaint and goes to SAFEGUARDING instead). A formal complaint starts
+    at stage 1, which the headteacher investigates, never the class teacher."""
+    if about == "class" and class_name and kind != "complaint":
         return _single(f"class_teacher:{class_name}")
     if about == "head":
         return _single("chair_of_governors")
@@ -55,8 +80,9 @@ def escalation(case_route: str, assignee: str, stage: int) -> tuple[Route, int] 
 
     A class teacher's case goes to the headteacher (formal stage 1); an informal concern
     elsewhere becomes formal with the same role; a formal one goes to the governors' panel
-    through the clerk (stage 2). Safeguarding referrals are not complaints: no stages."""
-    if assignee == "dsl" or stage >= STAGE_PANEL:
+    through the clerk (stage 2). Safeguarding referrals, and anything the DSL has, are not
+    complaints: no stages, and nothing goes past the DSL."""
+    if assignee == "dsl" or "dsl" in case_route.split("+") or stage >= STAGE_PANEL:
         return None
     if assignee.startswith("class_teacher"):
         return _single("headteacher"), STAGE_FORMAL

@@ -33,3 +33,11 @@ def add_school_days(start: date, days: int, casework: Casework) -> date:
         day += timedelta(days=1)
         counted += is_school_day(day, casework)
     return day
+
+
+def is_past(due: str, now: datetime) -> bool:
+    """Whether a due date (a school day, "2026-03-02") or a due moment (safeguarding,
+    "2026-03-02T13:30:00+00:00") has gone by."""
+    if "T" in due:
+        return datetime.fromisoformat(due) < now
+    return due < school_today(now).isoformat()

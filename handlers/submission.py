@@ -4,7 +4,10 @@ Shared by the concern, report and safeguarding flows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
+from typing import Any
 
 from handlers import buttons
 from handlers.replies import Button, Reply
@@ -13,19 +16,27 @@ from handlers.schooldays import add_school_days, school_today
 from handlers.templates import render
 from handlers.turn import Turn
 from storage.cases import Case, CaseDraft, record_submission
+from storage.clock import iso
 from storage.outbox import Notice
 
-SAFEGUARDING_ACKNOWLEDGE_DAYS = 1  # the DSL is alerted at once; this is the latest
+# Safeguarding runs on the clock, every day, holidays included: the DSL is alerted at once,
+# reminded after an hour, and the headteacher told if it is not picked up within hours.
+SAFEGUARDING_ACKNOWLEDGE = timedelta(hours=4)
+SAFEGUARDING_REMIND_AFTER = timedelta(hours=1)
+SAFEGUARDING_RESPOND = timedelta(hours=72)
 
 
 def due_dates(turn: Turn, kind: str) -> dict[str, str]:
-    """When the school must acknowledge and respond, counted in school days from today."""
+    """When the school must acknowledge and respond: school days from today, or for
+    safeguarding a moment in calendar hours from now."""
+    if kind == "safeguarding":
+        return {
+            "acknowledge_by": iso(turn.now + SAFEGUARDING_ACKNOWLEDGE),
+            "respond_by": iso(turn.now + SAFEGUARDING_RESPOND),
+        }
     casework, today = turn.casework, school_today(turn.now)
-    acknowledge = (
-        SAFEGUARDING_ACKNOWLEDGE_DAYS if kind == "safeguarding" else casework.acknowledge_days
-    )
     return {
-        "acknowledge_by": add_school_days(today, acknowledge, casework).isoformat(),
+        "acknowledge_by": add_school_days(today, casework.acknowledge_days, casework).isoformat(),
         "respond_by": add_school_days(today, casework.respond_days, casework).isoformat(),
     }
 
@@ -43,8 +54,14 @@ def staff_notices(turn: Turn, case: Case, event: str) -> list[Notice]:
     ]
 
 
-def file_case(turn: Turn, draft: CaseDraft, draft_id: str) -> tuple[Case, bool]:
-    """Store the case once (a second submit of the same draft returns the first)."""
+def file_case(
+    turn: Turn,
+    draft: CaseDraft,
+    draft_id: str,
+    notices: Callable[[Case], list[Notice]] | None = None,
+) -> tuple[Case, bool]:
+    """Store the case once (a second submit of the same draft returns the first), telling
+    every role on its route (or whoever `notices` names)."""
     school = turn.knowledge.school
     person = turn.person
     return record_submission(
@@ -57,13 +74,16 @@ def file_case(turn: Turn, draft: CaseDraft, draft_id: str) -> tuple[Case, bool]:
         reference_prefix=school.reference_prefix,
         year=school_today(turn.now).year,
         now=turn.now,
-        notices=lambda case: staff_notices(turn, case, "new"),
+        notices=notices or (lambda case: staff_notices(turn, case, "new")),
     )
 
 
-def confirmation(turn: Turn, case: Case, again: bool = False, in_group: bool = False) -> Reply:
+def confirmation(
+    turn: Turn, case: Case, again: bool = False, in_group: bool = False, **extra: Any
+) -> Reply:
     """What the sender is told once the case is stored (or already was); in a group, that
-    it went, with neither its reference nor a way into the sender's cases."""
+    it went, with neither its reference nor a way into the sender's cases. `extra` is for
+    the template (a safeguarding referral says who else was alerted)."""
     template = "safeguarding_sent" if case.kind == "safeguarding" else "case_sent"
     return Reply(
         render(
@@ -77,6 +97,7 @@ def confirmation(turn: Turn, case: Case, again: bool = False, in_group: bool = F
                 turn.casework.holder(role)
                 for role in Route(case.route, case.assignee_role).roles[1:]
             ],
+            **extra,
         ),
         ()
         if in_group

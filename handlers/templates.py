@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from handlers.schooldays import SCHOOL_TIME
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 def long_date(value: str | date) -> str:
-    """2026-06-05 -> "Friday 5 June 2026", the way a school letter writes a date."""
+    """2026-06-05 -> "Friday 5 June 2026", the way a school letter writes a date; a moment
+    (safeguarding is due in hours) gets its time at the school too: "..., 1:30pm"."""
+    if isinstance(value, str) and "T" in value:
+        moment = datetime.fromisoformat(value).astimezone(SCHOOL_TIME)
+        clock = f"{moment:%I:%M%p}".lstrip("0").lower()
+        return f"{moment:%A} {moment.day} {moment:%B %Y}, {clock}"
     day = date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day:%A} {day.day} {day:%B %Y}"
 

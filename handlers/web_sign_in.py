@@ -81,9 +81,9 @@ def _person(db: Database, person_id: str) -> Person | None:
     return person if is_staff(person.role) else None
 
 
-def sign_in(db: Database, token: str, now: datetime) -> tuple[str, SignedIn] | None:
-    """Spend a link: a new session id (for the cookie) and who it is; None when the link
-    is unknown, used, expired, or its person is no longer staff."""
+def sign_in(db: Database, token: str, now: datetime) -> str | None:
+    """Spend a link: a new session id, for the cookie; None when the link is unknown, used,
+    expired, or its person is no longer staff."""
     person_id = spend_sign_in_link(db, _digest(token[:200]), now)
     person = _person(db, person_id) if person_id else None
     record_audit(
@@ -99,7 +99,7 @@ def sign_in(db: Database, token: str, now: datetime) -> tuple[str, SignedIn] | N
         return None
     session, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     start_session(db, _digest(session), person.id, csrf, now, now + SESSION_MAX)
-    return session, SignedIn(person, csrf)
+    return session
 
 
 def signed_in(db: Database, session: str | None, now: datetime) -> SignedIn | None:

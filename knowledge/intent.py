@@ -1,11 +1,13 @@
 """Spot what someone wants to *do*, independent of which section answers them: raise a
-concern or complaint, or report an online incident that has happened."""
+concern or complaint, or report an online incident that has happened; a message suggesting
+a child is at risk is a safeguarding referral before anything else."""
 
 from __future__ import annotations
 
 import re
 
 from knowledge.normalise import clean_text
+from knowledge.safeguarding import suggests_child_at_risk
 
 _CONCERN = re.compile(
     r"\b(complain\w*|complaint|raise (a |an |my )?(concern|issue|worry)|make a complaint|"
@@ -47,8 +49,10 @@ _HYPOTHETICAL = re.compile(
 
 
 def detect_action(text: str) -> str | None:
-    """'report' for a described online incident, 'concern' for a wish to raise a concern
-    or complaint, else None. Incidents win: they are the more urgent route."""
+    """'safeguarding' when a child may be at risk, 'report' for a described online incident,
+    'concern' for a wish to raise a concern or complaint, else None. The more urgent wins."""
+    if suggests_child_at_risk(text):
+        return "safeguarding"
     clean = clean_text(text)
     if not _HYPOTHETICAL.search(clean) and (
         _INCIDENT_DIRECT.search(clean)

@@ -35,6 +35,7 @@ class School:
     reference_prefix: str
     contact: str
     website: str | None
+    phone: str | None  # the office's number, given to anyone who asks for a person
     policy_file: Path
     answers_file: Path
     casework: Casework
@@ -53,6 +54,13 @@ def _required(table: dict, key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SchoolConfigError(f"school.toml: [{where}] needs '{key}'")
     return value.strip()
+
+
+def _optional(table: dict, key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise SchoolConfigError(f"school.toml: [{where}] '{key}' must be non-empty text")
+    return value.strip() if value else None
 
 
 def _reference_prefix(school: dict) -> str:
@@ -89,6 +97,7 @@ def load_school(folder: Path) -> School:
         reference_prefix=_reference_prefix(school),
         contact=_required(school, "contact", "school"),
         website=school.get("website"),
+        phone=_optional(school, "phone", "school"),
         policy_file=files["file"],
         answers_file=files["answers"],
         casework=casework,

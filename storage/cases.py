@@ -38,6 +38,8 @@ class CaseDraft:
     involved: str | None = None
     contact_method: str | None = None
     contact_detail: str | None = None
+    child_name: str | None = None
+    parent_name: str | None = None
     anonymous: bool = False
 
 
@@ -54,6 +56,8 @@ class Case(CaseDraft):
     updated_at: str
     acknowledged_at: str | None = None
     resolved_at: str | None = None
+    passed_by: str | None = None  # staff roles ("+"-joined) that passed it up
+    dsl_involved: bool = False  # the DSL has been on its route at some point
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,17 @@ class TimelineEntry:
 def _case(row: dict) -> Case:
     names = {f.name for f in fields(Case)}
     values = {key: value for key, value in row.items() if key in names}
-    return Case(**{**values, "anonymous": bool(row["anonymous"])})
+    return Case(
+        **{
+            **values,
+            "anonymous": bool(row["anonymous"]),
+            "dsl_involved": bool(row.get("dsl_involved")),
+        }
+    )
+
+
+def _with_dsl(kind: str, route: str) -> bool:
+    return kind == "safeguarding" or "dsl" in route.split("+")
 
 
 def _one(db: Database, where: str, params: list) -> Case | None:
@@ -193,6 +207,7 @@ def record_submission(
                 "draft_id": draft_id,
                 "person_id": person_id,
                 "status": "open",
+                "dsl_involved": int(_with_dsl(draft.kind, draft.route)),
                 "created_at": iso(now),
                 "updated_at": iso(now),
             }
@@ -224,6 +239,29 @@ def add_case_message(
         enqueue(db, notices, case.id, now)
 
 
+# What a referral's follow-up questions may fill in on the case.
+REFERRAL_DETAILS = frozenset({"child_name", "class_name", "contact_method", "contact_detail"})
+
+
+def add_case_details(
+    db: Database,
+    case: Case,
+    values: dict[str, str],
+    text: str,
+    notices: list[Notice],
+    now: datetime,
+) -> None:
+    """Details the sender adds after filing (the child's name, class, a phone number), with
+    a timeline entry saying what was added and the notifications it causes."""
+    unknown = set(values) - REFERRAL_DETAILS
+    if unknown:
+        raise ValueError(f"not a detail a sender may add: {sorted(unknown)[0]}")
+    with db.atomic():
+        _log(db, case.id, "parent", "message", now, text=text)
+        _change(db, case, dict(values), now)
+        enqueue(db, notices, case.id, now)
+
+
 def withdraw_case(db: Database, case: Case, notices: list[Notice], now: datetime) -> None:
     with db.atomic():
         _change(db, case, {"status": "withdrawn"}, now)
@@ -243,9 +281,11 @@ def escalate_case(
     notices: list[Notice],
     now: datetime,
     actor: str = "parent",
+    passed_by: str | None = None,
 ) -> None:
     """The case moves on to someone else: the parent says it is not resolved (the next
-    stage), or a member of staff passes it up (`actor` is then their role)."""
+    stage), or a member of staff passes it up (`actor` is then their role, and `passed_by`
+    the roles that have passed it up so far)."""
     with db.atomic():
         _change(
             db,
@@ -257,6 +297,8 @@ def escalate_case(
                 "status": "open",
                 "acknowledge_by": acknowledge_by,
                 "respond_by": respond_by,
+                "passed_by": passed_by,
+                "dsl_involved": int(case.dsl_involved or _with_dsl(case.kind, route)),
             },
             now,
         )

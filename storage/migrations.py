@@ -343,3 +343,28 @@ def m008_feedback_tokens(db: Database) -> None:
     # so a forged button cannot vote on another person's question.
     db["questions"].add_column("feedback_token", str)
     db["questions"].create_index(["feedback_token"], unique=True)
+
+
+@migrations()
+def m010_safeguarding_hold(db: Database) -> None:
+    # Whether the DSL has ever been on a case's route: the legal hold and the parent's
+    # escalation follow that history, not the route it has now. Existing cases from theirs.
+    db["submissions"].add_column("dsl_involved", int, not_null_default=0)
+    db.execute(
+        "UPDATE submissions SET dsl_involved = 1 WHERE kind = 'safeguarding' "
+        "OR '+' || route || '+' LIKE '%+dsl+%'"
+    )
+    # The child a case is about (a referral asks for it); another branch may add it too.
+    if "child_name" not in db["submissions"].columns_dict:
+        db["submissions"].add_column("child_name", str)
+
+
+@migrations()
+def m030_child_and_passed_by(db: Database) -> None:
+    # Who the case is about (the child) and, optionally, who the parent is, so staff know
+    # which child; erased like the rest of what was written. `passed_by` lists the staff
+    # roles ("+"-joined) that passed the case up: they keep sight of it but no longer act.
+    if "child_name" not in db["submissions"].columns_dict:  # m010 may have added it
+        db["submissions"].add_column("child_name", str)
+    db["submissions"].add_column("parent_name", str)
+    db["submissions"].add_column("passed_by", str)

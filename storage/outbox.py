@@ -129,3 +129,16 @@ def mark_failed(db: Database, notification_id: int, error: str, retry_at: dateti
         "next_attempt_at = ? WHERE id = ?",
         [error[:MAX_ERROR_CHARS], iso(retry_at) if retry_at else None, notification_id],
     )
+
+
+def waiting_for_recipient(db: Database) -> dict[str, int]:
+    """Notifications no one can receive yet (neither the role nor the office has a chat),
+    counted by the role they are for."""
+    return {
+        row["role"]: row["waiting"]
+        for row in db.query(
+            "SELECT recipient_role AS role, COUNT(*) AS waiting FROM outbox "
+            "WHERE chat_id IS NULL AND status != 'sent' AND recipient_role IS NOT NULL "
+            "GROUP BY recipient_role ORDER BY recipient_role"
+        )
+    }

@@ -36,3 +36,9 @@ def set_role_chat(db: Database, role: str, chat_id: str | None, now: datetime) -
         db["role_chats"].upsert(
             {"role": role, "chat_id": chat_id, "updated_at": iso(now)}, pk="role"
         )
+
+
+def roles_with_chat(db: Database) -> set[str]:
+    """The roles whose notifications reach a chat of their own (a registered holder, or
+    the office's configured chat)."""
+    return {row["role"] for row in db.query("SELECT role FROM role_chats")}

@@ -22,7 +22,16 @@ from storage.clock import iso
 from storage.outbox import Notice, enqueue
 from storage.people import ERASED
 
-CLEARED = ("details", "outcome", "platform", "happened_when", "contact_method", "contact_detail")
+CLEARED = (
+    "details",
+    "outcome",
+    "platform",
+    "happened_when",
+    "contact_method",
+    "contact_detail",
+    "child_name",
+    "parent_name",
+)
 _HIDDEN_COLUMNS = {"id", "draft_id", "person_id"}
 _FILE_COLUMNS = "submission_id, kind, file_name, mime_type, size, sha256, received_at"
 _STAFF_ONLY = frozenset({"note"})  # internal notes

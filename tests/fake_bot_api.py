@@ -203,6 +203,13 @@ def _check_keyboard(markup: Any) -> None:
                 raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
 
 
+class _Server(ThreadingHTTPServer):
+    # A bot with many chats in hand opens dozens of connections at once: with the default
+    # listen backlog of 5 the rest wait out a dropped SYN (a second or more), which no real
+    # Bot API server makes them do.
+    request_queue_size = 256
+
+
 class FakeBotApi:
     """The server and the driver. Thread-safe: HTTP requests arrive on server threads while
     the test (and the bot) run in the event loop."""
@@ -249,7 +256,7 @@ class FakeBotApi:
         self.injected: Counter[tuple[str, str]] = Counter()  # (method, kind) -> faults
         self._poll_generation = 0
         self._stopping = False
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._http = _Server(("127.0.0.1", 0), self._handler_class())
         self._http.daemon_threads = True
         self._thread = threading.Thread(
             target=self._http.serve_forever,
@@ -896,7 +903,8 @@ class FakeBotApi:
             status = result.code
             payload = {"ok": False, "error_code": result.code, "description": result.description}
             if result.code == 429:  # Telegram says how long to wait
-                payload["parameters"] = {"retry_after": 1}
+                wait = re.search(r"retry after (\d+)", result.description)
+                payload["parameters"] = {"retry_after": int(wait[1]) if wait else 1}
         else:
             status, payload = 200, {"ok": True, "result": result}
         self._respond(request, status, json.dumps(payload).encode(), "application/json")

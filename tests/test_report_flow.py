@@ -155,7 +155,7 @@ def test_a_sexual_image_of_a_child_goes_to_the_dsl_as_safeguarding(chat, db):
     assert (case.platform, case.incident_type) == ("Snapchat", "photo")
     assert "told not to send or forward the image" in case.details
     assert "call 999" in chat.text
-    assert db["conversations"].count == 0
+    assert [c["flow"] for c in db["conversations"].rows] == ["referral"]
 
 
 def test_anonymity_is_explained_honestly_and_stored(chat, db):

@@ -9,11 +9,34 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.safeguarding import suggests_child_at_risk
+from bot.cli import main
+from knowledge.safeguarding import assess, sentences, suggests_child_at_risk
+from knowledge.safeguarding_eval import load_labelled, score_triage
 from storage.cases import all_cases
 from tests.journeys import DETAILS
 
-DEV = Path(__file__).parent / "data" / "dev_questions.jsonl"
+DATA = Path(__file__).parent / "data"
+DEV = DATA / "dev_questions.jsonl"
+TRAIN = DATA / "safeguarding_train.jsonl"
+# Tried as parents would (issue 12): each got a policy answer or "I'm not sure".
+REPORTED_MISSES = [
+    "my daughter said an adult hurt her",
+    "my kid said the dinner lady hit him",
+    "a man keeps messaging my 9yo on tiktok and asked her to keep it secret",
+    "the teacher hit my son",
+    "a teacher follows my 10 year old daughter on instagram and messages her",
+    "the teaching assistant grabbed my son by the arm and left bruises",
+    "she should just die. shes 10 and crying every night",
+]
+SAME_WORDS_HARMLESS = [
+    "my son hit his head at football, the coach put ice on it",
+    "she's killing me with homework",
+    "the kids are dying to go on the trip",
+    "my daughter was crying and her teacher gave her a cuddle, thank you",
+    "are teachers allowed to follow pupils on instagram?",
+    "the teacher grabbed his arm to stop him running into the road",
+    "the teacher said my son hurt another child, can we talk",
+]
 AT_RISK = [
     "my daughter told me her stepdad hits her",
     "I think a man is grooming my son on Roblox",
@@ -50,9 +73,79 @@ def test_ordinary_questions_do_not_trigger(text):
     assert not suggests_child_at_risk(text)
 
 
+@pytest.mark.parametrize("text", REPORTED_MISSES)
+def test_the_reported_misses_are_caught(text):
+    assert suggests_child_at_risk(text)
+
+
+@pytest.mark.parametrize("text", SAME_WORDS_HARMLESS)
+def test_the_same_words_in_harmless_sentences_raise_no_alarm(text):
+    assert not suggests_child_at_risk(text)
+
+
+def test_a_worrying_sentence_buried_in_a_long_message_is_found():
+    text = (
+        "Hi, quick one about the recorder lessons, we have paid online. Also she's killing "
+        "me about a new phone. Ella said her uncle touches her private parts. Thanks!"
+    )
+    found = assess(text)
+    assert (found.at_risk, found.category) == (True, "sexual")
+    assert found.sentence == "ella said her uncle touches her private parts"
+
+
+def test_misspelt_and_child_typed_messages_are_found():
+    assert suggests_child_at_risk("my daugter says her mums boyfrend slaped her last nite")
+    assert suggests_child_at_risk("i dont want to go home tonight pls dont make me")
+
+
+def test_an_idiom_in_one_sentence_does_not_excuse_the_next():
+    assert sentences("She's killing me! Her dad hits her.") == ["her dad hits her"]
+    assert suggests_child_at_risk("She's killing me! Her dad hits her.")
+
+
+def test_allegations_against_staff_say_who_they_are_about():
+    assert assess("the dinner lady hit my son").about == "staff"
+    assert assess("the headteacher slapped a boy in assembly").about == "head"
+    assert assess("the teacher hit my son").category == "allegation_against_staff"
+
+
+def test_own_labelled_set_meets_the_targets():
+    """Recall and false alarms on the set the rules were written against (the held-out
+    figure is reported by `policybot eval`, never asserted or tuned on)."""
+    score = score_triage(load_labelled(TRAIN))
+    assert score.disclosures >= 100
+    assert score.near_misses >= 90
+    assert score.recall >= 0.98, score.missed
+    assert score.false_alarm_rate <= 0.05, score.alarmed
+
+
+def test_eval_reports_recall_and_false_alarms_on_a_triage_file(capsys):
+    assert main(["eval", str(TRAIN), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary) >= {"recall", "false_alarms", "disclosures", "near_misses"}
+
+
+def test_ask_json_says_safeguarding(capsys):
+    assert main(["ask", "--json", REPORTED_MISSES[0]]) == 0
+    assert json.loads(capsys.readouterr().out)["action"] == "safeguarding"
+    assert main(["ask", "--json", "can I post photos of my child on facebook"]) == 0
+    assert json.loads(capsys.readouterr().out)["action"] != "safeguarding"
+
+
+# Curated answers whose phrasings describe a child at risk: a member of staff in private
+# contact with a pupil online (an allegation, issue 12) or a threat to hurt a child. The
+# referral comes first; the answer is what the person reads once it has gone.
+REFERRED_ENTRIES = {"staff-contacted-pupil", "child-cyberbullied"}
+
+
 def test_policy_questions_do_not_trigger(knowledge):
-    """None of the curated phrasings or the labelled dev questions is a disclosure."""
-    questions = [q for entry in knowledge.curated.entries for q in entry.questions]
+    """None of the other curated phrasings or the labelled dev questions is a disclosure."""
+    questions = [
+        q
+        for entry in knowledge.curated.entries
+        if entry.id not in REFERRED_ENTRIES
+        for q in entry.questions
+    ]
     questions += [json.loads(line)["question"] for line in DEV.read_text().splitlines()]
     assert not [q for q in questions if suggests_child_at_risk(q)]
 
@@ -64,11 +157,13 @@ def assert_referred(chat, db, text: str) -> None:
     assert "If a child is in immediate danger call 999" in chat.text
     assert case.reference in chat.text
     assert "not a complaint" in chat.text
-    [notice] = list(db.query("SELECT recipient_role, text FROM outbox"))
-    assert notice["recipient_role"] == "dsl"
-    assert notice["text"].startswith("URGENT")
-    assert text not in notice["text"]
-    assert db["conversations"].count == 0
+    notices = list(db.query("SELECT recipient_role, text FROM outbox ORDER BY id"))
+    # nobody registered as DSL here: the headteacher and the office are alerted too
+    assert [n["recipient_role"] for n in notices] == ["dsl", "headteacher", "office"]
+    assert all(n["text"].startswith("URGENT") for n in notices)
+    assert all(text not in n["text"] for n in notices)
+    [conversation] = db["conversations"].rows
+    assert conversation["flow"] == "referral"  # what they send next goes on the referral
 
 
 def test_a_question_is_referred_at_once_and_not_logged(chat, db):
@@ -82,8 +177,8 @@ def test_concern_text_stops_the_concern_and_goes_to_the_dsl(chat, db):
     chat.press("Something in my child's class")
     chat.press("Year 4")
     chat.press("A formal complaint")
-    chat.send(AT_RISK[6])
-    assert_referred(chat, db, AT_RISK[6])
+    chat.send(AT_RISK[8])
+    assert_referred(chat, db, AT_RISK[8])
     assert all_cases(db)[0].class_name == "Year 4"
 
 
@@ -91,6 +186,8 @@ def test_a_later_step_is_triaged_too_and_keeps_what_was_written(chat, db):
     chat.send("/concern")
     chat.press("A whole-school matter")
     chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.press("Skip")
     chat.send(DETAILS)
     chat.send(AT_RISK[3])  # at "what would put it right"
     assert_referred(chat, db, AT_RISK[3])

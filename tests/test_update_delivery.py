@@ -143,3 +143,16 @@ async def test_an_update_in_hand_at_every_crash_is_given_up_at_start(server, tmp
     assert "went wrong" in replies_to(server, PARENT)[0]
     assert engine.received == []
     assert already_handled(engine.db, update["update_id"])
+
+
+async def test_a_flood_wait_for_one_chat_holds_up_no_other(server, engine):
+    waiting = PARENT + 1
+    server.fail("sendMessage", 429, "Too Many Requests: retry after 3", times=1)
+    async with running_bot(server, engine):  # with Telegram's limits, as `policybot run`
+        server.push_message(waiting, "/help")
+        await server.wait_for_calls("sendMessage", 1)  # told to wait 3 s
+        server.push_message(PARENT, "/help")
+        await wait_until(lambda: replies_to(server, PARENT))
+        to_waiting = [c for c in server.calls("sendMessage") if c.params["chat_id"] == waiting]
+        assert len(to_waiting) == 1, "the other chat was answered while this one waited"
+        await wait_until(lambda: replies_to(server, waiting))

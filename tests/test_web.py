@@ -10,6 +10,9 @@ import io
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 from bot.cli import main
@@ -243,6 +246,21 @@ def test_cases_filters(app, engine, chat, other_parent, clock):
     assert "BH-2026-0002" not in head.get("/cases?status=closed").text
 
 
+def test_cases_come_a_page_at_a_time(app, engine, monkeypatch, chat, other_parent):
+    monkeypatch.setattr("bot.web.PAGE_ROWS", 1)
+    raise_concern(chat)
+    raise_concern(other_parent)
+    teacher = staff(app, engine, "class_teacher:Year 3")
+    first = teacher.get("/cases?kind=concern").text
+    assert "Page 1 of 2 (2 cases)" in first
+    assert 'href="/cases?kind=concern&amp;page=2"' in first
+    second = teacher.get("/cases?kind=concern&page=2").text
+    assert "BH-2026-0001" in first + second
+    assert "BH-2026-0002" in first + second
+    assert ("BH-2026-0001" in first) != ("BH-2026-0001" in second)
+    assert "Page 2 of 2" in teacher.get("/cases?kind=concern&page=99").text
+
+
 def test_a_case_the_role_may_not_see_is_a_404_and_audited(app, engine, db, chat):
     raise_concern(chat)
     for role in ("class_teacher:Year 4", "office", "dsl"):
@@ -413,6 +431,34 @@ def test_html_a_parent_wrote_is_escaped_and_never_changed(app, engine, db, chat)
     assert case_by_reference(db, REF).details == details
 
 
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "So", "Sm"]), max_size=50),
+        st.sampled_from(["<script>x</script>", '"><img src=x>', "{{ 7*7 }}", "a\r\nb"]),
+    )
+)
+def test_any_note_is_kept_as_written_and_shown_escaped(app, engine, db, chat, text):
+    if db["submissions"].count == 0:
+        raise_concern(chat)
+    teacher = staff(app, engine, "class_teacher:Year 3")
+    response = teacher.post(
+        f"/cases/{REF}/note", data={"csrf_token": csrf_of(teacher), "text": text}
+    )
+    if not text.strip():
+        assert response.status_code == 400
+        return
+    assert response.status_code == 303
+    stored = next(db.query("SELECT text FROM timeline WHERE event = 'note' ORDER BY id DESC"))
+    assert stored["text"] == text.strip()
+    assert str(escape(text.strip())) in teacher.get(f"/cases/{REF}").text
+
+
 def test_files_only_for_those_who_may_see_the_case(app, engine, chat):
     report_incident(chat, files=(screenshot(),))
     dsl = staff(app, engine, "dsl")
@@ -483,6 +529,17 @@ def test_export_csv_since_a_date(app, engine, chat):
     assert head.get("/export.csv?since=yesterday").status_code == 400
 
 
+def test_export_keeps_the_audit_of_a_case_about_the_headteacher_from_them(app, engine, chat):
+    raise_concern(chat, about="The headteacher", class_name=None)
+    chair = staff(app, engine, "chair_of_governors")
+    assert chair.get(f"/cases/{REF}").status_code == 200  # the chair opens it: audited
+    rows = list(csv.DictReader(io.StringIO(chair.get("/export.csv?since=2026-01-01").text)))
+    assert "chair_of_governors" in rows[0]["audit"]
+    head = staff(app, engine, "headteacher")
+    rows = list(csv.DictReader(io.StringIO(head.get("/export.csv?since=2026-01-01").text)))
+    assert [(row["reference"], row["audit"]) for row in rows] == [(REF, "")]
+
+
 # -- knowledge gaps ---------------------------------------------------------------------------
 QUESTION = "who keeps the bhps feed going"
 
@@ -527,7 +584,7 @@ def test_an_accepted_phrasing_teaches_the_running_bot(app, engine, db, knowledge
 
 
 def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, chat):
-    log_question(db, "is there a school uniform shop", "decline", None, 0.0)
+    log_question(db, "is there a school tuck shop", "decline", None, 0.0)
     record_feedback(
         db, log_question(db, "can I bring my dog to sports day", "answer", "6", 0.5), False
     )
@@ -537,13 +594,13 @@ def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, cha
         "/gaps",
         data={
             "csrf_token": token,
-            "example": "is there a school uniform shop",
+            "example": "is there a school tuck shop",
             "decision": "out_of_scope",
-            "pointer": "Uniform is sold by the PTA on Fridays.",
+            "pointer": "The PTA runs a tuck shop on Fridays.",
         },
     )
-    chat.send("is there a school uniform shop")
-    assert "Uniform is sold by the PTA on Fridays." in chat.text
+    chat.send("is there a school tuck shop")
+    assert "The PTA runs a tuck shop on Fridays." in chat.text
     head.post(
         "/gaps",
         data={
@@ -556,7 +613,7 @@ def test_out_of_scope_with_a_pointer_and_dismiss(app, engine, db, knowledge, cha
     assert "No open gaps" in page
     exported = head.get("/gaps/answers.toml").text
     topics = parse_curated(exported, knowledge.policy).out_of_scope
-    assert any(t.pointer == "Uniform is sold by the PTA on Fridays." for t in topics)
+    assert any(t.pointer == "The PTA runs a tuck shop on Fridays." for t in topics)
     assert "can I bring my dog to sports day" not in exported
 
 
