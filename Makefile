@@ -35,6 +35,7 @@ browser-test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The wheel, installed without extras into a fresh venv, runs from outside the source tree.
 install-check: $(STAMP)

@@ -1,6 +1,7 @@
 """`policybot chat`: the whole bot in a terminal. Buttons print as `[1] Label`; typing the
 number or the label presses it; `/attach PATH` sends a file. Works with piped stdin, one user
-line per input line."""
+line per input line. Notifications queued for the person's chat (a staff reply, a new case
+for their role) are shown when it starts and after each turn."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from handlers.engine import Engine
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
 from storage.attachments import data_dir
+from storage.outbox import due_notifications, mark_sent
 
 PROMPT = "you> "
 ATTACH = "/attach "
+TRANSPORT = "local"  # the terminal's people are "local:<user>"; their chat is the same id
 
 
 def save_file(file: Attachment, folder: Path) -> Path:
@@ -95,6 +98,19 @@ def attach(path_text: str) -> Incoming | Reply:
     )
 
 
+def show_notifications(engine: Engine, person: Person, out: TextIO) -> None:
+    """Print what the outbox holds for this person's chat (a staff reply, a new case for
+    their role) and mark it sent, as the Telegram delivery loop does for its chats."""
+    transport, _, chat = person.id.partition(":")
+    if transport != TRANSPORT:
+        return
+    now = engine.clock()
+    while notifications := due_notifications(engine.db, now, transport=TRANSPORT, only_chat=chat):
+        for notification in notifications:
+            render_reply(Reply(render("console_notification", text=notification.text)), out)
+            mark_sent(engine.db, notification.id, now)
+
+
 def run_chat(
     engine: Engine, person: Person, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
@@ -104,6 +120,7 @@ def run_chat(
     for reply in engine.opening(person):  # part-way through a flow: carries on, says so
         render_reply(reply, stdout, folder)
         offered = reply.buttons or offered
+    show_notifications(engine, person, stdout)
     while True:
         if interactive:
             stdout.write(PROMPT)
@@ -128,4 +145,5 @@ def run_chat(
         for reply in replies:
             render_reply(reply, stdout, folder)
         offered = next((r.buttons for r in reversed(replies) if r.buttons), ())
+        show_notifications(engine, person, stdout)
         stdout.flush()

@@ -329,7 +329,8 @@ async def case_action(request: Request) -> Response:
     after = case_by_reference(turn.db, reference)
     if action == "escalate" and before and after and after.assignee_role == before.assignee_role:
         action = "not-escalated"
-    return RedirectResponse(f"/cases/{after.reference}?done={action}", 303)
+    shown = after.reference if after else reference
+    return RedirectResponse(f"/cases/{shown}?done={action}", 303)
 
 
 # -- figures --------------------------------------------------------------------------------

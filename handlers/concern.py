@@ -16,6 +16,7 @@ from handlers.submission import confirmation, file_case
 from handlers.templates import render
 from handlers.turn import Turn
 from knowledge.complaint_scope import excluded_topic
+from knowledge.teacher_mention import about_the_teacher
 from storage.cases import CaseDraft
 from storage.conversations import Conversation, end_conversation, save_conversation
 
@@ -104,8 +105,14 @@ STEPS = (
 
 
 def _route(turn: Turn, draft: dict[str, Any]) -> Route:
+    class_name = draft.get("class_name")
+    teacher = turn.casework.class_teachers.get(class_name) if class_name else None
     return route_concern(
-        draft["about"], draft.get("class_name"), turn.casework, draft.get("kind", "concern")
+        draft["about"],
+        class_name,
+        turn.casework,
+        draft.get("kind", "concern"),
+        about_teacher=about_the_teacher(draft.get("details") or "", teacher),
     )
 
 
@@ -153,7 +160,7 @@ def _submit(turn: Turn, conversation: Conversation) -> list[Reply]:
         conversation.draft_id,
     )
     end_conversation(turn.db, turn.person.id)
-    return [confirmation(turn, case)]
+    return [confirmation(turn, case, why=route.why)]
 
 
 FORM = Form(name="concern", steps=STEPS, submit=_submit, route=_route, after=_after)

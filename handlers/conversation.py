@@ -161,7 +161,7 @@ def _review(turn: Turn, form: Form, conversation: Conversation, note: str | None
     ]
     route = form.route(turn, draft) if form.route else None
     holders = [turn.casework.holder(role) for role in route.roles] if route else []
-    text = render("form_review", rows=rows, holders=holders)
+    text = render("form_review", rows=rows, holders=holders, why=route.why if route else None)
     return Reply(
         f"{note}\n\n{text}" if note else text,
         (

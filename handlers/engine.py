@@ -39,6 +39,9 @@ MEDIA_NAMES = {
     "poll": "polls",
     "edited": "edited messages",
 }
+# Files a report or a case can hold as evidence: sent outside a flow, the sender is told
+# they were not kept and where to send them.
+EVIDENCE_MEDIA = frozenset({"photo", "document", "video", "animation"})
 # What a group may use: the policy and its answers. Every other command or button (concerns,
 # reports, cases, the inbox, any flow's steps, a person's data) shows or collects personal
 # data, so in a group it gets a pointer to a private chat (bot/telegram.py makes it a link).
@@ -103,7 +106,9 @@ class Engine:
         return self._message(turn, incoming, in_group=True)
 
     def _message(self, turn: Turn, incoming: Incoming, in_group: bool = False) -> list[Reply]:
-        """Anything sent outside a flow: a question, or something that is not text."""
+        """Anything sent outside a flow: a question, or something that is not text. A file
+        sent here is not kept (it belongs to no case): the sender is told so, and where to
+        send it so that it is."""
         text = (incoming.text or "").strip()
         if text and suggests_child_at_risk(text):  # a caption too: its files go with it
             return safeguarding.refer_now(
@@ -111,12 +116,14 @@ class Engine:
             )
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
-            return [
-                Reply(
-                    render("not_text", media=media, edited=incoming.media == "edited"),
-                    self._menu_buttons(),
-                )
-            ]
+            text = render(
+                "not_text",
+                media=media,
+                edited=incoming.media == "edited",
+                evidence=not in_group
+                and any(file.kind in EVIDENCE_MEDIA for file in incoming.attachments),
+            )
+            return [Reply(text, self._menu_buttons())]
         if not text:
             return [Reply(render("empty"))]
         if not in_group and is_staff(turn.person.role) and self._reference.fullmatch(text):

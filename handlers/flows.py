@@ -53,9 +53,11 @@ def resume_quietly(turn: Turn, current: Conversation) -> list[Reply]:
 
 def begin(turn: Turn, current: Conversation | None, name: str) -> list[Reply]:
     """Start "concern", "report", "mycases" or "inbox". Part-way through the same flow, carry on
-    where it stood; through another, ask first (a draft is never dropped unasked)."""
-    if current is not None and current.flow == safeguarding.FLOW:  # the referral is filed
-        cancel(turn)
+    where it stood; through another, ask first (a draft is never dropped unasked). Adding
+    information to a case just ends: each message went on the case as it came, so nothing
+    typed afterwards is filed by mistake."""
+    if current is not None and current.flow in (safeguarding.FLOW, mycases.FLOW):
+        cancel(turn)  # the referral is filed, or what was added is already on the case
         current = None
     if current is not None and current.flow == name and name in FORMS:
         note = render("form_resumed")

@@ -8,6 +8,7 @@ and anonymous senders hear nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -107,20 +108,19 @@ def guard(
     this role has not passed up: whoever it was passed to acts on it now."""
     case = case_by_reference(turn.db, reference)
     role = handling_role(turn.person, case) if case is not None else None
-    if role is not None:
-        turn = replace(turn, person=replace(turn.person, role=role, also=()))
-    permitted = role is not None
-    closed = permitted and acting and case.status in CLOSED
-    passed = permitted and acting and not closed and not passed_ok and passed_on(role or "", case)
+    if case is None or role is None:
+        audit(turn, action, case.reference if case else reference[:24], False, None)
+        raise Refused(f"{turn.person.role} may not {action} {reference}")
+    turn = replace(turn, person=replace(turn.person, role=role, also=()))
+    closed = acting and case.status in CLOSED
+    passed = acting and not closed and not passed_ok and passed_on(role, case)
     audit(
         turn,
         action,
-        case.reference if case else reference[:24],
-        permitted and not closed and not passed,
+        case.reference,
+        not closed and not passed,
         f"case is {case.status}" if closed else "passed up" if passed else None,
     )
-    if case is None or not permitted:
-        raise Refused(f"{turn.person.role} may not {action} {reference}")
     if closed:
         raise Refused(f"{reference} is {case.status}", render("staff_closed", case=case))
     if passed:
@@ -355,7 +355,7 @@ def start_writing(turn: Turn, reference: str, step: str) -> list[Reply]:
 
 
 WRITERS = {"reply": reply, "note": note, "resolve": resolve}
-PRESSES = {
+PRESSES: dict[str, Callable[[Turn, str], list[Reply]]] = {
     "sc": show,
     "sack": acknowledge,
     "sesc": ask_escalate,

@@ -152,6 +152,8 @@ def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> li
         end_conversation(turn.db, turn.person.id)
         return _gone()
     text = (incoming.text or "").strip()
+    if text.casefold() == DONE.label.casefold() and not incoming.attachments:
+        return on_press(turn, conversation, "done")  # the button's label, typed
     if text:  # a message, or the caption of a file
         add_case_message(turn.db, case, text, staff_notices(turn, case, "message"), turn.now)
     if incoming.attachments:

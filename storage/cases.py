@@ -87,7 +87,7 @@ def _with_dsl(kind: str, route: str) -> bool:
 
 
 def _one(db: Database, where: str, params: list) -> Case | None:
-    row = next(db["submissions"].rows_where(where, params), None)
+    row = next(db.table("submissions").rows_where(where, params), None)
     return _case(row) if row else None
 
 
@@ -104,19 +104,21 @@ def cases_of(db: Database, person_id: str) -> list[Case]:
     """A person's own cases, newest first."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where("person_id = ?", [person_id], order_by="id desc")
+        for row in db.table("submissions").rows_where(
+            "person_id = ?", [person_id], order_by="id desc"
+        )
     ]
 
 
 def all_cases(db: Database) -> list[Case]:
-    return [_case(row) for row in db["submissions"].rows_where(order_by="id")]
+    return [_case(row) for row in db.table("submissions").rows_where(order_by="id")]
 
 
 def cases_since(db: Database, since: str) -> list[Case]:
     """Cases created on or after `since` (an ISO date), oldest first."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where("created_at >= ?", [since], order_by="id")
+        for row in db.table("submissions").rows_where("created_at >= ?", [since], order_by="id")
     ]
 
 
@@ -124,7 +126,7 @@ def open_cases(db: Database) -> list[Case]:
     """Cases still being dealt with (not withdrawn or closed), oldest first."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where(
+        for row in db.table("submissions").rows_where(
             "status NOT IN ('withdrawn', 'closed')", order_by="id"
         )
     ]
@@ -134,7 +136,7 @@ def cases_closed_before(db: Database, cutoff: datetime) -> list[Case]:
     """Closed or withdrawn cases, not yet anonymised, that ended before `cutoff`."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where(
+        for row in db.table("submissions").rows_where(
             "status IN ('closed', 'withdrawn') AND person_id != ? "
             "AND COALESCE(resolved_at, updated_at) < ?",
             [ERASED, iso(cutoff)],
@@ -146,7 +148,7 @@ def cases_closed_before(db: Database, cutoff: datetime) -> list[Case]:
 def timeline_of(db: Database, case_id: int) -> list[TimelineEntry]:
     return [
         TimelineEntry(row["at"], row["actor"], row["event"], row["status"], row["text"])
-        for row in db["timeline"].rows_where("submission_id = ?", [case_id], order_by="id")
+        for row in db.table("timeline").rows_where("submission_id = ?", [case_id], order_by="id")
     ]
 
 
@@ -159,7 +161,7 @@ def _log(
     text: str | None = None,
     status: str | None = None,
 ) -> None:
-    db["timeline"].insert(
+    db.table("timeline").insert(
         {
             "submission_id": case_id,
             "at": iso(now),
@@ -197,7 +199,7 @@ def record_submission(
                 "SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM submissions WHERE year = ?", [year]
             )
         )["seq"]
-        table = db["submissions"]
+        table = db.table("submissions")
         table.insert(
             {
                 **asdict(draft),
@@ -212,7 +214,7 @@ def record_submission(
                 "updated_at": iso(now),
             }
         )
-        case = _case(table.get(table.last_pk))
+        case = _case(table.get(table.last_pk or 0))
         _log(db, case.id, "parent", "submitted", now, status="open")
         link_draft_files(db, draft_id, case.id)
         enqueue(db, notices(case), case.id, now)
@@ -220,7 +222,7 @@ def record_submission(
 
 
 def _change(db: Database, case: Case, values: dict, now: datetime) -> None:
-    db["submissions"].update(case.id, {**values, "updated_at": iso(now)})
+    db.table("submissions").update(case.id, {**values, "updated_at": iso(now)})
 
 
 def add_case_message(

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Final
 
 from sqlite_utils import Database
 
@@ -17,7 +18,7 @@ from storage.migrations import migrations
 BUSY_TIMEOUT_MS = 5000
 # How the sqlite3 module begins the transactions it opens by itself (around sqlite-utils'
 # single inserts and updates): with the write lock, like WriteLockingDatabase.atomic.
-IMPLICIT_TRANSACTIONS = "IMMEDIATE"
+IMPLICIT_TRANSACTIONS: Final = "IMMEDIATE"
 
 
 class WriteLockingDatabase(Database):

@@ -20,7 +20,7 @@ def log_question(
     """Record a question (without who asked it); the token its feedback buttons carry,
     random so that no one can vote on a question they were not answered."""
     token = secrets.token_hex(8)
-    db["questions"].insert(
+    db.table("questions").insert(
         {
             "asked_at": now(),
             "text": text[:MAX_LOGGED_CHARS],

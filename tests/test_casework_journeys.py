@@ -15,7 +15,7 @@ from handlers.staff import invite
 from storage.cases import case_by_reference
 from tests.fake_bot_api import FakeBotApi
 from tests.journeys import DETAILS
-from tests.telegram_driver import button, labels, press, running_bot, say
+from tests.telegram_driver import button, labels, press, running_bot, say, wait_until
 
 REF = "BH-2026-0001"
 TEACHER = 5001
@@ -141,6 +141,10 @@ def test_concern_report_and_inbox_in_the_terminal(tmp_path):
     ]
 
 
+def outbox_waiting(db) -> int:
+    return next(db.query("SELECT count(*) AS n FROM outbox WHERE status != 'sent'"))["n"]
+
+
 async def test_concern_and_inbox_over_the_bot_api(server: FakeBotApi, engine, db):
     code, _ = invite(db, "class_teacher:Year 3", "Test teacher", engine.clock())
     async with running_bot(server, engine):
@@ -159,6 +163,8 @@ async def test_concern_and_inbox_over_the_bot_api(server: FakeBotApi, engine, db
         (message,) = await press(server, message, button(message, "Reply here")["callback_data"])
         (message,) = await press(server, message, button(message, "Submit")["callback_data"])
         assert REF in message.params["text"]
+        # the teacher's "new case" notice goes out first, so it is not read as a reply below
+        await wait_until(lambda: not outbox_waiting(db), seconds=30)
 
         (listing,) = await say(server, "/inbox", user=TEACHER)
         assert "The class WhatsApp group has become unkind" in listing.params["text"]

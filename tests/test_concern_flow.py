@@ -420,3 +420,42 @@ def test_asking_for_the_same_flow_again_carries_on(chat):
     chat.send("/concern")
     assert "Carrying on where you left off" in chat.text
     assert "concern or a formal complaint" in chat.text
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "The class teacher is rude to my son every day and ignores my emails.",
+        "His teacher keeps my son in at every playtime and will not say why.",
+        "Mrs Example shouts at the children all day and my son dreads going in.",
+    ],
+)
+def test_a_concern_about_the_class_teacher_goes_to_the_headteacher(knowledge, db, details):
+    engine = engine_with(knowledge, db, class_teachers={"Year 3": "Mrs Example"})
+    chat = Chat(engine, Person("test:p"))
+    raise_concern(chat, details=details, submit=False)
+    assert "It will go to the Headteacher" in chat.text
+    assert "about the class teacher, it goes to the headteacher instead" in chat.text
+    chat.press("Submit")
+    case = only_case(db)
+    assert (case.route, case.assignee_role) == ("headteacher", "headteacher")
+    assert "about the class teacher, it goes to the headteacher instead" in chat.text
+    assert [n["recipient_role"] for n in notices(db)] == ["headteacher"]
+
+
+@pytest.mark.parametrize(
+    ("contact", "detail", "said"),
+    [
+        ("Email", "sam@example.com", "The school will reply by email to sam@example.com"),
+        ("Phone", "07700 900123", "The school will phone you on 07700 900123"),
+        ("Reply here in the chat", None, "Replies will come to you here"),
+    ],
+)
+def test_the_confirmation_names_the_chosen_way_to_reply(chat, db, contact, detail, said):
+    raise_concern(chat, contact=contact, submit=False)
+    if detail:
+        chat.send(detail)
+    chat.press("Submit")
+    assert said in chat.text
+    if detail:
+        assert "Replies will come to you here" not in chat.text

@@ -117,6 +117,23 @@ def test_cancel_while_adding_keeps_what_was_added(chat, db):
     assert timeline_of(db, case.id)[-1].text == "One more thing: it was on Tuesday."
 
 
+def test_a_command_or_a_typed_button_label_ends_adding_and_is_not_filed(chat, db):
+    raise_concern(chat)
+    open_case(chat, "BH-2026-0001")
+    chat.press("Add more information")
+    chat.send("extra")
+    chat.send("/mycases")  # ends adding: what was added is on the case already
+    assert "Your cases" in chat.text
+    chat.send("Done")  # stray text outside the step: never filed on the case
+    open_case(chat, "BH-2026-0001")
+    chat.press("Add more information")
+    chat.send("done")  # the Done button's label, typed
+    assert "your concern" in chat.text
+    case = case_by_reference(db, "BH-2026-0001")
+    assert [e.text for e in timeline_of(db, case.id) if e.event == "message"] == ["extra"]
+    assert staff_roles(db).count("class_teacher:Year 3") == 2  # new, one message
+
+
 def test_withdraw_asks_first_then_tells_the_handler(chat, db):
     raise_concern(chat)
     open_case(chat, "BH-2026-0001")
