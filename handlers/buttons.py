@@ -18,6 +18,7 @@ ACTIONS: dict[str, int] = {
     "sec": 2,  # section number, page
     "contact": 0,
     "fb": 2,  # the logged question's feedback token, "up" | "down"
+    "as": 2,  # audience ("staff" | "parent"), logged question id: ask it again as them
     # guided flows (handlers/conversation.py)
     "pick": 2,  # step, option value
     "done": 0,  # finished sending files or information

@@ -17,8 +17,10 @@ from handlers.gap_review import LiveKnowledge
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.audience import audience_of
 from knowledge.safeguarding import suggests_child_at_risk
 from knowledge.school import Knowledge
+from knowledge.smalltalk import small_talk
 from storage.conversations import Conversation, load_conversation
 from storage.questions import record_feedback
 from storage.staff import configure_office_chat
@@ -44,7 +46,7 @@ EVIDENCE_MEDIA = frozenset({"photo", "document", "video", "animation"})
 # reports, cases, the inbox, any flow's steps, a person's data) shows or collects personal
 # data, so in a group it gets a pointer to a private chat (bot/telegram.py makes it a link).
 GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
-GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb"})
+GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb", "as"})
 
 
 def _utc_now() -> datetime:
@@ -126,7 +128,10 @@ class Engine:
             return [Reply(render("empty"))]
         if not in_group and is_staff(turn.person.role) and self._reference.fullmatch(text):
             return inbox.open_typed(turn, text)  # a case reference, not a question
-        audience = "staff" if is_staff(turn.person.role) else "parent"
+        if small_talk(text):  # "hi", "thanks", "help": the menu, not a policy section
+            return [self._help(turn)]
+        person = turn.person
+        audience = person.audience or audience_of(text, "staff" if is_staff(person.role) else None)
         return qa.answer_question(self.knowledge, self.db, text, audience)
 
     # -- menus ------------------------------------------------------------------------------
@@ -186,6 +191,18 @@ class Engine:
             self._menu_buttons(),
         )
 
+    def _help(self, turn: Turn) -> Reply:
+        role = turn.person.role
+        return Reply(
+            render(
+                "help",
+                staff=is_staff(role),
+                gaps=not SEE_GAPS.isdisjoint(turn.person.roles),
+                **self._school_context(),
+            ),
+            self._menu_buttons(role),
+        )
+
     def opening(self, person: Person) -> list[Reply]:
         """What a new session opens with: the welcome, or, part-way through a flow, that
         flow's question again with a note saying so (nothing to answer by accident)."""
@@ -212,18 +229,7 @@ class Engine:
         if command == "/start":
             return flows.part_way(current) if current else [self.welcome(turn.person)]
         if command == "/help":
-            role = turn.person.role
-            return [
-                Reply(
-                    render(
-                        "help",
-                        staff=is_staff(role),
-                        gaps=not SEE_GAPS.isdisjoint(turn.person.roles),
-                        **context,
-                    ),
-                    self._menu_buttons(role),
-                )
-            ]
+            return [self._help(turn)]
         if command == "/policy":
             return [qa.policy_index(self.knowledge)]
         if command == "/privacy":
@@ -266,8 +272,11 @@ class Engine:
             return self._cancel(turn, current)
         if press.action in privacy.PRESSES:
             return privacy.on_press(turn, press.action)
-        if press.action not in ("sec", "fb"):
+        if press.action not in ("sec", "fb", "as"):
             replies = flows.on_press(turn, current, press.action, press.args)
+            return replies or [Reply(render("button_expired"), self._menu_buttons())]
+        if press.action == "as":
+            replies = qa.answer_as(self.knowledge, self.db, press.args[1], press.args[0])
             return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
             token, verdict = press.args
