@@ -74,7 +74,7 @@ def reply_to_match(
             + tuple(_way_on(match)),
         )
     section = policy.section(match.section or "")
-    audience_button = ()
+    audience_button: tuple[Button, ...] = ()
     if other:
         label = render("asking_as_button", audience=other[1]).strip()
         audience_button = (Button(label, buttons.encode("as", other[1], other[2])),)
@@ -110,13 +110,13 @@ def answer_question(
     match = knowledge.matcher.match(text, audience)
     token = log_question(db, text, match.outcome, match.section, match.confidence)
     other = OTHER_AUDIENCE.get(audience)
-    differs = other and _differs(match, knowledge.matcher.match(text, other))
+    differs = other is not None and _differs(match, knowledge.matcher.match(text, other))
     replies.append(
         reply_to_match(
             knowledge,
             match,
             _feedback(token),
-            (audience, other, token) if differs else None,
+            (audience, other, token) if other is not None and differs else None,
         )
     )
     return replies

@@ -16,6 +16,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the matcher imports this module: types only, no cycle at run time
+    from knowledge.curated import Entry, OutOfScope
+    from knowledge.matcher import Passage
 
 DECISION_FILE = Path(__file__).parent / "decision.json"
 FEATURES = ("top", "margin", "topic", "topic_margin", "lexical", "semantic", "agree")
@@ -30,15 +35,15 @@ class Signals:
     sections: dict[str, float] = field(default_factory=dict)
     lexical: dict[str, float] = field(default_factory=dict)
     semantic: dict[str, float] = field(default_factory=dict)
-    evidence: dict[str, object] = field(default_factory=dict)
+    evidence: dict[str, Entry | Passage] = field(default_factory=dict)
     _evidence_score: dict[str, float] = field(default_factory=dict)
-    topic: object | None = None
+    topic: OutOfScope | None = None
     topic_score: float = 0.0
 
     def consider(
         self,
         number: str,
-        owner: object | None,
+        owner: Entry | Passage | None,
         credit: float,
         combined: float,
         lex: float,
@@ -52,7 +57,7 @@ class Signals:
             self._evidence_score[number] = score
             self.evidence[number] = owner
 
-    def consider_topic(self, topic: object, combined: float) -> None:
+    def consider_topic(self, topic: OutOfScope, combined: float) -> None:
         if combined > self.topic_score or self.topic is None:
             self.topic, self.topic_score = topic, combined
 

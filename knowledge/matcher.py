@@ -393,10 +393,9 @@ def _relative(verdict: Verdict, score: float, ordered: list[tuple[str, float]]) 
 def _meanings(passages: list[Passage], curated: Curated) -> list[tuple[Owner, str]]:
     """What the semantic layer embeds: the ways people ask (curated phrasings, out-of-scope
     phrasings), the policy's passages and the curated answers."""
+    asked: tuple[Entry | OutOfScope, ...] = (*curated.entries, *curated.out_of_scope)
     items: list[tuple[Owner, str]] = [
-        (owner, question)
-        for owner in (*curated.entries, *curated.out_of_scope)
-        for question in owner.questions
+        (owner, question) for owner in asked for question in owner.questions
     ]
     items += [(passage, passage.text) for passage in passages]
     items += [(entry, entry.answer) for entry in curated.entries]

@@ -9,6 +9,7 @@ import hashlib
 import os
 from collections.abc import Hashable, Sequence
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -55,13 +56,16 @@ def _save(path: Path, vectors: dict[str, np.ndarray]) -> None:
         pass
 
 
-class SemanticIndex:
+Key = TypeVar("Key", bound=Hashable)
+
+
+class SemanticIndex(Generic[Key]):
     """Texts grouped by owner (an entry, a topic, a passage), embedded once (and cached on
     disk); `similarities` gives each owner's best cosine with a message."""
 
-    def __init__(self, encoder: Encoder, items: Sequence[tuple[Hashable, str]]) -> None:
+    def __init__(self, encoder: Encoder, items: Sequence[tuple[Key, str]]) -> None:
         self.encoder = encoder
-        owners: dict[Hashable, list[str]] = {}
+        owners: dict[Key, list[str]] = {}
         for owner, text in items:
             owners.setdefault(owner, []).append(text)
         self.owners = list(owners)
@@ -69,7 +73,7 @@ class SemanticIndex:
         self._starts = np.cumsum([0, *(len(g) for g in owners.values())])[:-1]
         self._vectors = cached_vectors(encoder, texts)
 
-    def similarities(self, text: str) -> dict[Hashable, float]:
+    def similarities(self, text: str) -> dict[Key, float]:
         if not self.owners:
             return {}
         query = self.encoder.encode([text])[0]
