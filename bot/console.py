@@ -1,6 +1,7 @@
 """`policybot chat`: the whole bot in a terminal. Buttons print as `[1] Label`; typing the
 number or the label presses it; `/attach PATH` sends a file. Works with piped stdin, one user
-line per input line."""
+line per input line. Notifications queued for the person's chat (a staff reply, a new case
+for their role) are shown when it starts and after each turn."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from handlers.engine import Engine
 from handlers.replies import Attachment, Button, Incoming, Person, Reply
 from handlers.templates import render
 from storage.attachments import data_dir
+from storage.outbox import due_notifications, mark_sent
 
 PROMPT = "you> "
 ATTACH = "/attach "
+TRANSPORT = "local"  # the terminal's people are "local:<user>"; their chat is the same id
 
 
 def save_file(file: Attachment, folder: Path) -> Path:
@@ -57,8 +60,20 @@ def _plain(label: str) -> str:
     return " ".join(re.sub(r"[\u2012-\u2015]", "-", label).casefold().split())
 
 
+def _named(number: str, offered: tuple[Button, ...]) -> Button | None:
+    """The one button whose label names `number` as a word ("Year 3" for "3"), unless the
+    labels are a numbered list (policy sections), where a number means its position."""
+    if any(button.label[:1].isdigit() for button in offered):
+        return None
+    hits = [button for button in offered if number in _plain(button.label).split()]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _pressed(line: str, offered: tuple[Button, ...]) -> Button | None:
-    """The button a typed line picks, by its number or its label."""
+    """The button a typed line picks, by its number or its label. A number that is also
+    in one label ("3" beside "Year 3") picks that label: what the person plainly meant."""
+    if line.isdigit() and (named := _named(line, offered)):
+        return named
     if line.isdigit() and 1 <= int(line) <= len(offered):
         return offered[int(line) - 1]
     for button in offered:
@@ -83,15 +98,29 @@ def attach(path_text: str) -> Incoming | Reply:
     )
 
 
+def show_notifications(engine: Engine, person: Person, out: TextIO) -> None:
+    """Print what the outbox holds for this person's chat (a staff reply, a new case for
+    their role) and mark it sent, as the Telegram delivery loop does for its chats."""
+    transport, _, chat = person.id.partition(":")
+    if transport != TRANSPORT:
+        return
+    now = engine.clock()
+    while notifications := due_notifications(engine.db, now, transport=TRANSPORT, only_chat=chat):
+        for notification in notifications:
+            render_reply(Reply(render("console_notification", text=notification.text)), out)
+            mark_sent(engine.db, notification.id, now)
+
+
 def run_chat(
     engine: Engine, person: Person, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
     interactive = stdin.isatty()
     folder = data_dir(engine.db) or Path(".")  # beside the database, like its attachments
     offered: tuple[Button, ...] = ()
-    for reply in engine.handle(person, Incoming(text="/start")):
+    for reply in engine.opening(person):  # part-way through a flow: carries on, says so
         render_reply(reply, stdout, folder)
         offered = reply.buttons or offered
+    show_notifications(engine, person, stdout)
     while True:
         if interactive:
             stdout.write(PROMPT)
@@ -116,4 +145,5 @@ def run_chat(
         for reply in replies:
             render_reply(reply, stdout, folder)
         offered = next((r.buttons for r in reversed(replies) if r.buttons), ())
+        show_notifications(engine, person, stdout)
         stdout.flush()

@@ -55,6 +55,18 @@ def _school(settings: Settings) -> str:
     )
 
 
+EXAMPLE_PHONE_PREFIX = "01632960"  # Ofcom's drama range: the shipped example, not a phone
+
+
+def _contact(settings: Settings) -> str:
+    phone = settings.load_knowledge().school.phone
+    if phone is None:
+        raise Attention('no [school] phone in school.toml: "Ask a person" gives no number')
+    if "".join(phone.split()).startswith(EXAMPLE_PHONE_PREFIX):
+        raise Attention(f"[school] phone is still the example number {phone}: put the office's in")
+    return f'"Ask a person" gives {phone}'
+
+
 def _token(settings: Settings) -> str:
     from bot.telegram_app import api_urls, check_token
 
@@ -108,6 +120,7 @@ def _staff(settings: Settings) -> str:
 
 CHECKS: tuple[Check, ...] = (
     ("school and policy", _school),
+    ("office contact", _contact),
     ("Telegram token", _token),
     ("database", _database),
     ("file permissions", _permissions),

@@ -49,6 +49,8 @@ class OutboxDelivery:
             if not await self._deliver(context.bot, notification, now):
                 break  # rate limited: the rest wait for the next run
         for stored in files_to_download(db):
+            if stored.file_id is None:  # only files known by a file_id are fetched
+                continue
             try:
                 data = await download_file(context.bot, stored.file_id)
             except TelegramError as error:

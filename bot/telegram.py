@@ -202,7 +202,7 @@ class TelegramAdapter:
         replied = message.reply_to_message
         if replied and replied.from_user and replied.from_user.id == bot.id:
             return True
-        kinds = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+        kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
         mentions = {**message.parse_entities(kinds), **message.parse_caption_entities(kinds)}
         me = f"@{bot.username}".lower()
         return any(
@@ -284,7 +284,7 @@ class TelegramAdapter:
     async def _edit(pressed: Message, reply: Reply) -> bool:
         """Show `reply` in place of the pressed message; False when a new message is needed."""
         chunks = split_text(reply.text)
-        if len(chunks) != 1 or getattr(reply, "files", ()):
+        if len(chunks) != 1 or reply.files:
             return False
         try:
             await pressed.edit_text(to_html(chunks[0]), reply_markup=keyboard(reply.buttons))

@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import signal
+from typing import Any
 from urllib.parse import urlparse
 
 # PTB 22.2+: durations such as RetryAfter.retry_after as timedelta now (the future default).
@@ -108,7 +109,8 @@ def build_application(
         except TelegramError as error:  # optional: the bot works without the menu
             logger.warning("could not set the command menu (%s); carrying on", error)
 
-    builder = (
+    # Typed loosely: PTB types a builder by its rate limiter, and ours is chosen at run time.
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(token)
         .defaults(

@@ -28,7 +28,9 @@ def utf16_len(text: str) -> int:
 
 
 def _hard_cut(text: str, limit: int) -> list[str]:
-    chunks, current, units = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    units = 0
     for char in text:
         size = utf16_len(char)
         if units + size > limit:

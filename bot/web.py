@@ -329,7 +329,8 @@ async def case_action(request: Request) -> Response:
     after = case_by_reference(turn.db, reference)
     if action == "escalate" and before and after and after.assignee_role == before.assignee_role:
         action = "not-escalated"
-    return RedirectResponse(f"/cases/{after.reference}?done={action}", 303)
+    shown = after.reference if after else reference
+    return RedirectResponse(f"/cases/{shown}?done={action}", 303)
 
 
 # -- figures --------------------------------------------------------------------------------
@@ -371,7 +372,11 @@ async def export_csv(request: Request) -> Response:
     writer = csv.DictWriter(out, fieldnames=review.EXPORT_FIELDS)
     writer.writeheader()
     for case in cases:
-        writer.writerow(review.export_row(case, audit_of(turn.db, case.reference)))
+        # Every case counts in the figures, but who opened it, and when, only for those who
+        # may open it themselves: never a headteacher's view of a complaint about them.
+        may_open = handling_role(turn.person, case) is not None
+        trail = audit_of(turn.db, case.reference) if may_open else []
+        writer.writerow(review.export_row(case, trail))
     name = f"cases-since-{since or 'start'}.csv"
     return Response(
         out.getvalue(),

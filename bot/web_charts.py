@@ -54,7 +54,7 @@ def monthly_chart(counts: MonthlyCounts) -> Chart:
     labels.append(Label(LEFT - 6, TOP + plot_h, "0", "end"))
     every = max(1, len(counts.months) // 12)  # at most about 12 month labels
     for i, month in enumerate(counts.months):
-        x, base = LEFT + i * step + step * 0.15, TOP + plot_h
+        x, base = LEFT + i * step + step * 0.15, float(TOP + plot_h)
         for kind in counts.kinds:
             n = counts.counts.get((month, kind), 0)
             if n:

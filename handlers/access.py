@@ -33,6 +33,16 @@ def may_handle(role: str, case: Case) -> bool:
     return role in routed_roles(case)
 
 
+def passed_on(role: str, case: Case) -> bool:
+    """`role` passed the case up: it keeps sight of it, but the next person acts now."""
+    return role in (case.passed_by or "").split("+")
+
+
+def may_act(role: str, case: Case) -> bool:
+    """Acknowledge, reply, escalate, resolve: handled by `role` and not passed up by it."""
+    return may_handle(role, case) and not passed_on(role, case)
+
+
 def handling_role(person: Person, case: Case) -> str | None:
     """Which of the person's roles handles the case (they act in its name), if any."""
     return next((role for role in person.roles if may_handle(role, case)), None)

@@ -18,6 +18,7 @@ ACTIONS: dict[str, int] = {
     "sec": 2,  # section number, page
     "contact": 0,
     "fb": 2,  # the logged question's feedback token, "up" | "down"
+    "as": 2,  # audience ("staff" | "parent"), logged question id: ask it again as them
     # guided flows (handlers/conversation.py)
     "pick": 2,  # step, option value
     "done": 0,  # finished sending files or information
@@ -33,7 +34,8 @@ ACTIONS: dict[str, int] = {
     "mycases": 0,
     "case": 1,
     "addinfo": 1,
-    "escalate": 1,
+    "escalate": 1,  # ask for the next stage: shows what it means, changes nothing
+    "escalateok": 1,  # confirmed: the case moves to the next stage
     "withdraw": 1,
     "withdrawok": 1,
     # staff inbox (handlers/inbox.py): each but "inbox" takes a case reference
@@ -42,7 +44,8 @@ ACTIONS: dict[str, int] = {
     "sack": 1,  # acknowledge
     "srep": 1,  # reply to the parent
     "snote": 1,  # internal note
-    "sesc": 1,  # escalate to the next person up
+    "sesc": 1,  # escalate to the next person up: asks to confirm
+    "sescok": 1,  # confirmed: the case passes up
     "sres": 1,  # resolve, with an outcome
     # privacy (handlers/privacy.py): confirm or refuse /forgetme
     "forgetok": 0,

@@ -8,16 +8,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers import buttons, safeguarding
-from handlers.conversation import Form, Option, Step, start
-from handlers.replies import Button, Reply
+from handlers import safeguarding
+from handlers.conversation import Form, Option, Step, prompt, start
+from handlers.replies import Reply
 from handlers.routing import STAGE_FORMAL, STAGE_INFORMAL, Route, route_concern
 from handlers.submission import confirmation, file_case
 from handlers.templates import render
 from handlers.turn import Turn
 from knowledge.complaint_scope import excluded_topic
+from knowledge.teacher_mention import about_the_teacher
 from storage.cases import CaseDraft
-from storage.conversations import Conversation, end_conversation
+from storage.conversations import Conversation, end_conversation, save_conversation
 
 ABOUT = (
     Option("class", "Something in my child's class"),
@@ -38,8 +39,16 @@ _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _class_number(name: str) -> tuple[bool, int]:
+    found = re.search(r"\d+", name)
+    return (found is None, int(found.group()) if found else 0)
+
+
 def _classes(turn: Turn, draft: dict[str, Any]) -> tuple[Option, ...]:
-    return tuple(Option(str(i), name) for i, name in enumerate(turn.casework.classes))
+    """Numbered classes in number order, the others after: so Year 3 is the third button
+    where it can be, and typing "3" means the same as a button number or a class name."""
+    named = sorted(enumerate(turn.casework.classes), key=lambda pair: _class_number(pair[1]))
+    return tuple(Option(str(i), name) for i, name in named)
 
 
 def _contact_valid(draft: dict[str, Any], text: str) -> bool:
@@ -60,6 +69,8 @@ STEPS = (
         needed=lambda draft: draft.get("about") == "class",
     ),
     Step("kind", "Concern or complaint", "choice", lambda turn, draft: KINDS),
+    Step("child_name", "Your child's name", min_chars=2, max_chars=100),
+    Step("parent_name", "Your name", max_chars=100, optional=True),
     Step(
         "details",
         "What happened",
@@ -94,7 +105,15 @@ STEPS = (
 
 
 def _route(turn: Turn, draft: dict[str, Any]) -> Route:
-    return route_concern(draft["about"], draft.get("class_name"), turn.casework)
+    class_name = draft.get("class_name")
+    teacher = turn.casework.class_teachers.get(class_name) if class_name else None
+    return route_concern(
+        draft["about"],
+        class_name,
+        turn.casework,
+        draft.get("kind", "concern"),
+        about_teacher=about_the_teacher(draft.get("details") or "", teacher),
+    )
 
 
 def _after(turn: Turn, conversation: Conversation) -> list[Reply] | None:
@@ -103,21 +122,18 @@ def _after(turn: Turn, conversation: Conversation) -> list[Reply] | None:
     about = conversation.draft.get("about")
     if about == "safety":
         return start(turn, safeguarding.FORM, {"about": "safety"})
-    if about == "other":
-        end_conversation(turn.db, turn.person.id)
-        return [
-            Reply(
-                render(
-                    "concern_elsewhere",
-                    casework=turn.casework,
-                    contact=turn.knowledge.school.contact,
-                ),
-                (
-                    Button("Raise a concern", buttons.encode("concern")),
-                    Button("Ask a person", buttons.encode("contact")),
-                ),
-            )
-        ]
+    if about == "other":  # pointers, then the same question again: still in the form
+        del conversation.draft["about"]
+        step = STEPS[0]
+        conversation.step = step.field
+        save_conversation(turn.db, turn.person.id, conversation, turn.now)
+        note = render(
+            "concern_elsewhere",
+            casework=turn.casework,
+            contact=turn.knowledge.school.contact,
+            phone=turn.knowledge.school.phone,
+        )
+        return [prompt(turn, FORM, step, conversation, note)]
     return None
 
 
@@ -138,11 +154,13 @@ def _submit(turn: Turn, conversation: Conversation) -> list[Reply]:
             outcome=draft["outcome"],
             contact_method=method,
             contact_detail=draft.get("contact_detail") if method != "chat" else None,
+            child_name=draft["child_name"],
+            parent_name=draft.get("parent_name") or None,
         ),
         conversation.draft_id,
     )
     end_conversation(turn.db, turn.person.id)
-    return [confirmation(turn, case)]
+    return [confirmation(turn, case, why=route.why)]
 
 
 FORM = Form(name="concern", steps=STEPS, submit=_submit, route=_route, after=_after)

@@ -9,6 +9,7 @@ again and returns to the summary. Prompts are templates named `<flow>_<field>`."
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from storage.conversations import Conversation, save_conversation
 
 REVIEW, EDIT = "review", "edit"  # steps that are not fields: the summary, the Edit menu
 CANCEL = Button("Cancel", buttons.encode("cancel"))
+SKIP, SKIPPED = "skip", ""  # an optional step's Skip, and the answer it leaves
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Step:
     extra: tuple[Button, ...] = ()  # buttons beside the options (files steps: Done, ...)
     notes_field: str | None = None  # files steps: where typed text is kept
     keeps_label: bool = False  # choice steps: keep the label (e.g. a class name), not the value
+    optional: bool = False  # text steps: a Skip button (or typing "skip") leaves it empty
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ def _context(turn: Turn, conversation: Conversation) -> dict[str, Any]:
 def _buttons(turn: Turn, step: Step, conversation: Conversation) -> tuple[Button, ...]:
     options = step.options(turn, conversation.draft) if step.options else ()
     picks = tuple(Button(o.label, buttons.encode("pick", step.field, o.value)) for o in options)
-    return (*picks, *step.extra, CANCEL)
+    skip = (Button("Skip", buttons.encode("pick", step.field, SKIP)),) if step.optional else ()
+    return (*picks, *skip, *step.extra, CANCEL)
 
 
 def prompt(
@@ -157,7 +161,7 @@ def _review(turn: Turn, form: Form, conversation: Conversation, note: str | None
     ]
     route = form.route(turn, draft) if form.route else None
     holders = [turn.casework.holder(role) for role in route.roles] if route else []
-    text = render("form_review", rows=rows, holders=holders)
+    text = render("form_review", rows=rows, holders=holders, why=route.why if route else None)
     return Reply(
         f"{note}\n\n{text}" if note else text,
         (
@@ -182,16 +186,51 @@ def _edit_menu(turn: Turn, form: Form, conversation: Conversation) -> Reply:
     )
 
 
+_NUMBER_WORDS = dict(
+    zip(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+        ],
+        map(str, range(1, 14)),
+        strict=True,
+    )
+)
+_YEAR = re.compile(r"\b(?:y|yr|year)\s*(\d+)\b")
+_SHORT = {"rec": "reception", "r": "reception"}
+
+
+def _loose(text: str) -> str:
+    """A label or answer as people shorten it: "y3", "yr 3", "year three" all read as
+    "year 3"; "rec" as "reception"."""
+    words = [_NUMBER_WORDS.get(word, word) for word in clean_text(text).split()]
+    return _SHORT.get(" ".join(words)) or _YEAR.sub(r"year \1", " ".join(words))
+
+
 def match_option(text: str, options: Sequence[Option]) -> Option | None:
-    """The option a typed answer means: its label, or words only its label has. (Not a
-    number: "3" would be ambiguous beside "Year 3".)"""
-    typed = clean_text(text)
+    """The option a typed answer means: its label (loosely: "y3" is "Year 3"), words only
+    its label has, or a number that only its label has ("3" when just one label says 3)."""
+    typed = _loose(text)
     for option in options:
-        if typed in (clean_text(option.label), option.value.lower()):
+        if typed in (_loose(option.label), option.value.lower()):
             return option
+    if typed.isdigit():
+        hits = [o for o in options if typed in _loose(o.label).split()]
+        return hits[0] if len(hits) == 1 else None
     if len(typed) < 3:
         return None
-    hits = [o for o in options if f" {typed} " in f" {clean_text(o.label)} "]
+    hits = [o for o in options if f" {typed} " in f" {_loose(o.label)} "]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -272,6 +311,8 @@ def on_message(
     if incoming.attachments or incoming.media or not text:
         media = incoming.media or ("files" if incoming.attachments else None)
         return [prompt(turn, form, step, conversation, render("form_not_text", media=media))]
+    if step.optional and match_option(text, [Option(SKIP, "Skip")]):
+        return _accept(turn, form, conversation, step, SKIPPED)
     if step.kind == "choice":
         options = step.options(turn, conversation.draft) if step.options else ()
         chosen = match_option(text, options)
@@ -330,6 +371,8 @@ def on_press(
         )
         if chosen is not None:
             return _accept(turn, form, conversation, step, _kept(step, chosen))
+    if action == "pick" and step is not None and step.optional and args == (step.field, SKIP):
+        return _accept(turn, form, conversation, step, SKIPPED)
     if action == "done" and step is not None and step.kind == "files":
         return _accept(turn, form, conversation, step, "done")
     if action == "submit" and conversation.step == REVIEW and args[0] == conversation.draft_id:

@@ -5,19 +5,22 @@ same everywhere."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from handlers import buttons, flows, gaps, privacy, qa, safeguarding, staff, web_sign_in
-from handlers.access import is_staff
+from handlers import buttons, flows, gaps, inbox, privacy, qa, safeguarding, staff, web_sign_in
+from handlers.access import SEE_GAPS, is_staff
 from handlers.gap_review import LiveKnowledge
 from handlers.replies import Button, Incoming, Person, Reply
 from handlers.templates import render
 from handlers.turn import Turn
+from knowledge.audience import audience_of
 from knowledge.safeguarding import suggests_child_at_risk
 from knowledge.school import Knowledge
+from knowledge.smalltalk import small_talk
 from storage.conversations import Conversation, load_conversation
 from storage.questions import record_feedback
 from storage.staff import configure_office_chat
@@ -36,11 +39,14 @@ MEDIA_NAMES = {
     "poll": "polls",
     "edited": "edited messages",
 }
+# Files a report or a case can hold as evidence: sent outside a flow, the sender is told
+# they were not kept and where to send them.
+EVIDENCE_MEDIA = frozenset({"photo", "document", "video", "animation"})
 # What a group may use: the policy and its answers. Every other command or button (concerns,
 # reports, cases, the inbox, any flow's steps, a person's data) shows or collects personal
 # data, so in a group it gets a pointer to a private chat (bot/telegram.py makes it a link).
 GROUP_COMMANDS = frozenset({"start", "help", "policy", "privacy"})
-GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb"})
+GROUP_BUTTONS = frozenset({"menu", "policy", "ask", "sec", "contact", "fb", "as"})
 
 
 def _utc_now() -> datetime:
@@ -54,6 +60,8 @@ class Engine:
         self._knowledge = LiveKnowledge(knowledge, db)
         self.db = db
         self.clock = clock  # tests pass a fixed one; due dates count from it
+        prefix = re.escape(knowledge.school.reference_prefix)
+        self._reference = re.compile(rf"{prefix}-\d{{4}}-\d{{1,6}}", re.IGNORECASE)
         office_chat = knowledge.school.casework.office_chat_id
         configure_office_chat(db, None if office_chat is None else f"tg:{office_chat}", clock())
 
@@ -98,7 +106,9 @@ class Engine:
         return self._message(turn, incoming, in_group=True)
 
     def _message(self, turn: Turn, incoming: Incoming, in_group: bool = False) -> list[Reply]:
-        """Anything sent outside a flow: a question, or something that is not text."""
+        """Anything sent outside a flow: a question, or something that is not text. A file
+        sent here is not kept (it belongs to no case): the sender is told so, and where to
+        send it so that it is."""
         text = (incoming.text or "").strip()
         if text and suggests_child_at_risk(text):  # a caption too: its files go with it
             return safeguarding.refer_now(
@@ -106,25 +116,49 @@ class Engine:
             )
         if incoming.media is not None or incoming.attachments:
             media = MEDIA_NAMES.get(incoming.media or "document", "that kind of message")
-            return [
-                Reply(
-                    render("not_text", media=media, edited=incoming.media == "edited"),
-                    self._menu_buttons(),
-                )
-            ]
+            text = render(
+                "not_text",
+                media=media,
+                edited=incoming.media == "edited",
+                evidence=not in_group
+                and any(file.kind in EVIDENCE_MEDIA for file in incoming.attachments),
+            )
+            return [Reply(text, self._menu_buttons())]
         if not text:
             return [Reply(render("empty"))]
-        audience = "staff" if is_staff(turn.person.role) else "parent"
+        if not in_group and is_staff(turn.person.role) and self._reference.fullmatch(text):
+            return inbox.open_typed(turn, text)  # a case reference, not a question
+        if small_talk(text):  # "hi", "thanks", "help": the menu, not a policy section
+            return [self._help(turn)]
+        person = turn.person
+        audience = person.audience or audience_of(text, "staff" if is_staff(person.role) else None)
         return qa.answer_question(self.knowledge, self.db, text, audience)
 
     # -- menus ------------------------------------------------------------------------------
-    def _menu_buttons(self) -> tuple[Button, ...]:
+    def _menu_buttons(self, role: str = "parent") -> tuple[Button, ...]:
+        if is_staff(role):  # staff work from their inbox; the rest is the same
+            return (
+                Button("Inbox", buttons.encode("inbox")),
+                Button("Ask a question", buttons.encode("ask")),
+                Button("Browse the policy", buttons.encode("policy")),
+            )
         return (
             Button("Ask a question", buttons.encode("ask")),
             Button("Raise a concern", buttons.encode("concern")),
             Button("Report an online incident", buttons.encode("report")),
             Button("Browse the policy", buttons.encode("policy")),
             Button("My cases", buttons.encode("mycases")),
+        )
+
+    def _after_feedback(self, helpful: bool) -> tuple[Button, ...]:
+        """Ways on after 👍 or 👎: a person, a concern, or another question."""
+        if helpful:
+            return (Button("Ask another question", buttons.encode("ask")),)
+        return (
+            Button("Ask a person", buttons.encode("contact")),
+            Button("Ask another question", buttons.encode("ask")),
+            Button("Browse the policy", buttons.encode("policy")),
+            Button("Raise a concern", buttons.encode("concern")),
         )
 
     def _school_context(self) -> dict[str, str | None]:
@@ -134,10 +168,17 @@ class Engine:
             "policy_title": self.knowledge.policy.title,
             "contact": school.contact,
             "website": school.website,
+            "phone": school.phone,
         }
 
     def welcome(self, person: Person) -> Reply:
         context = self._school_context()
+        if is_staff(person.role):
+            holder = self.knowledge.school.casework.holder(person.role)
+            return Reply(
+                render("staff_start", holder=holder, name=person.name, **context),
+                self._menu_buttons(person.role),
+            )
         return Reply(
             render(
                 "welcome",
@@ -150,10 +191,31 @@ class Engine:
             self._menu_buttons(),
         )
 
+    def _help(self, turn: Turn) -> Reply:
+        role = turn.person.role
+        return Reply(
+            render(
+                "help",
+                staff=is_staff(role),
+                gaps=not SEE_GAPS.isdisjoint(turn.person.roles),
+                **self._school_context(),
+            ),
+            self._menu_buttons(role),
+        )
+
+    def opening(self, person: Person) -> list[Reply]:
+        """What a new session opens with: the welcome, or, part-way through a flow, that
+        flow's question again with a note saying so (nothing to answer by accident)."""
+        person = staff.identify(self.db, person)
+        current = load_conversation(self.db, person.id)
+        if current is None:
+            return [self.welcome(person)]
+        return flows.resume_quietly(Turn(self.knowledge, self.db, person, self.clock()), current)
+
     def _cancel(self, turn: Turn, current: Conversation | None) -> list[Reply]:
         flows.cancel(turn)
         flow = current.flow if current else None
-        return [Reply(render("cancelled", flow=flow), self._menu_buttons())]
+        return [Reply(render("cancelled", flow=flow), self._menu_buttons(turn.person.role))]
 
     # -- commands ---------------------------------------------------------------------------
     def _command(self, turn: Turn, current: Conversation | None, text: str) -> list[Reply]:
@@ -167,12 +229,7 @@ class Engine:
         if command == "/start":
             return flows.part_way(current) if current else [self.welcome(turn.person)]
         if command == "/help":
-            return [
-                Reply(
-                    render("help", staff=is_staff(turn.person.role), **context),
-                    self._menu_buttons(),
-                )
-            ]
+            return [self._help(turn)]
         if command == "/policy":
             return [qa.policy_index(self.knowledge)]
         if command == "/privacy":
@@ -215,15 +272,23 @@ class Engine:
             return self._cancel(turn, current)
         if press.action in privacy.PRESSES:
             return privacy.on_press(turn, press.action)
-        if press.action not in ("sec", "fb"):
+        if press.action not in ("sec", "fb", "as"):
             replies = flows.on_press(turn, current, press.action, press.args)
+            return replies or [Reply(render("button_expired"), self._menu_buttons())]
+        if press.action == "as":
+            replies = qa.answer_as(self.knowledge, self.db, press.args[1], press.args[0])
             return replies or [Reply(render("button_expired"), self._menu_buttons())]
         if press.action == "fb":
             token, verdict = press.args
             if verdict in ("up", "down") and record_feedback(
                 self.db, token, helpful=verdict == "up"
             ):
-                return [Reply(render("feedback_thanks", helpful=verdict == "up"))]
+                return [
+                    Reply(
+                        render("feedback_thanks", helpful=verdict == "up"),
+                        self._after_feedback(verdict == "up"),
+                    )
+                ]
             return [Reply(render("button_expired"), self._menu_buttons())]
         number, page = press.args
         reply = qa.show_section(self.knowledge, number, int(page)) if page.isdigit() else None

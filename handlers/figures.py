@@ -80,7 +80,7 @@ def per_month(cases: list[Case]) -> MonthlyCounts:
 
 def acknowledge_times(cases: list[Case]) -> list[tuple[str, int]]:
     """How many cases were acknowledged within each span, and how many not yet."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for case in cases:
         if not case.acknowledged_at:
             counts[ACK_NOT_YET] += 1

@@ -21,6 +21,7 @@ FORM_ACTIONS = frozenset(
 CASE_ACTIONS = {
     "case": mycases.show_case,
     "escalate": mycases.escalate,
+    "escalateok": mycases.confirm_escalate,
     "withdraw": mycases.ask_withdraw,
     "withdrawok": mycases.withdraw,
 }
@@ -36,11 +37,27 @@ def part_way(current: Conversation) -> list[Reply]:
     ]
 
 
+def resume_quietly(turn: Turn, current: Conversation) -> list[Reply]:
+    """Carry on where the person stood, saying so (a new terminal session, say), rather
+    than asking "carry on or cancel?", which the next line typed could answer by accident."""
+    note = render("resumed_quietly", flow=current.flow)
+    form = FORMS.get(current.flow)
+    if form is not None:
+        return [conversation.resume(turn, form, current, note)]
+    if current.flow == inbox.FLOW:
+        replies = inbox.resume(turn, current)
+    else:
+        replies = mycases.on_press(turn, current, "carry")
+    return [Reply(f"{note}\n\n{replies[0].text}", replies[0].buttons), *replies[1:]]
+
+
 def begin(turn: Turn, current: Conversation | None, name: str) -> list[Reply]:
     """Start "concern", "report", "mycases" or "inbox". Part-way through the same flow, carry on
-    where it stood; through another, ask first (a draft is never dropped unasked)."""
-    if current is not None and current.flow == safeguarding.FLOW:  # the referral is filed
-        cancel(turn)
+    where it stood; through another, ask first (a draft is never dropped unasked). Adding
+    information to a case just ends: each message went on the case as it came, so nothing
+    typed afterwards is filed by mistake."""
+    if current is not None and current.flow in (safeguarding.FLOW, mycases.FLOW):
+        cancel(turn)  # the referral is filed, or what was added is already on the case
         current = None
     if current is not None and current.flow == name and name in FORMS:
         note = render("form_resumed")

@@ -4,13 +4,15 @@ Only the person who submitted a case can see or change it here."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from handlers import buttons
 from handlers.conversation import CANCEL, new_draft_id
 from handlers.evidence import receive_files
 from handlers.replies import Button, Incoming, Reply
-from handlers.routing import escalation, with_dsl
+from handlers.routing import Route, escalation, with_dsl
+from handlers.schooldays import add_school_days, school_today
 from handlers.submission import due_dates, staff_notices
 from handlers.templates import render
 from handlers.turn import Turn
@@ -68,6 +70,30 @@ def list_cases(turn: Turn) -> list[Reply]:
     ]
 
 
+@dataclass(frozen=True)
+class NextStage:
+    """The stage a parent may ask for after a reply or an outcome, and until when."""
+
+    route: Route
+    stage: int
+    until: date
+    still_open: bool
+
+
+def next_stage(turn: Turn, case: Case) -> NextStage | None:
+    """What the procedure offers next for this case, if anything: after the school has
+    replied or resolved it, the next stage, within the school's window (school days)."""
+    if with_dsl(case) or case.status not in ("responded", "closed"):
+        return None
+    onward = escalation(case.route, case.assignee_role, case.stage)
+    answered = [e.at for e in timeline_of(turn.db, case.id) if e.event in ("response", "resolved")]
+    if onward is None or not answered:
+        return None
+    answered_on = school_today(datetime.fromisoformat(answered[-1]))
+    until = add_school_days(answered_on, turn.casework.next_stage_days, turn.casework)
+    return NextStage(*onward, until, school_today(turn.now) <= until)
+
+
 def show_case(turn: Turn, reference: str, note: str | None = None) -> list[Reply]:
     case = _own(turn, reference)
     if case is None:
@@ -78,26 +104,25 @@ def show_case(turn: Turn, reference: str, note: str | None = None) -> list[Reply
         for entry in timeline_of(turn.db, case.id)
         if entry.event in ("response", "resolved") and not case.anonymous
     ]
-    onward = escalation(case.route, case.assignee_role, case.stage)
-    can_escalate = case.status == "responded" and onward is not None
+    onward = next_stage(turn, case)
     actions = []
     if case.status not in CLOSED:
         actions.append(Button("Add more information", buttons.encode("addinfo", case.reference)))
-        if can_escalate:
-            actions.append(
-                Button("Not resolved — escalate", buttons.encode("escalate", case.reference))
-            )
-        if not with_dsl(case):  # the DSL decides what happens to a child's safety
-            actions.append(Button("Withdraw", buttons.encode("withdraw", case.reference)))
+    if onward and onward.still_open:
+        actions.append(
+            Button("Not resolved — ask for the next stage", buttons.encode("escalate", reference))
+        )
+    if case.status not in CLOSED and not with_dsl(case):  # the DSL decides a child's safety
+        actions.append(Button("Withdraw", buttons.encode("withdraw", case.reference)))
     text = render(
         "mycases_case",
         case=case,
         casework=turn.casework,
         responses=responses,
         holder=turn.casework.holder(case.assignee_role),
-        can_escalate=can_escalate,
         files=len(files_of(turn.db, case.id)),
-        onward=turn.casework.holder(onward[0].assignee) if onward else None,
+        onward=onward,
+        onward_holder=turn.casework.holder(onward.route.assignee) if onward else None,
     )
     return [Reply(f"{note}\n\n{text}" if note else text, (*actions, MY_CASES))]
 
@@ -127,6 +152,8 @@ def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> li
         end_conversation(turn.db, turn.person.id)
         return _gone()
     text = (incoming.text or "").strip()
+    if text.casefold() == DONE.label.casefold() and not incoming.attachments:
+        return on_press(turn, conversation, "done")  # the button's label, typed
     if text:  # a message, or the caption of a file
         add_case_message(turn.db, case, text, staff_notices(turn, case, "message"), turn.now)
     if incoming.attachments:
@@ -185,29 +212,63 @@ def withdraw(turn: Turn, reference: str) -> list[Reply]:
     return show_case(turn, reference)
 
 
+def _moved(turn: Turn, case: Case, onward: NextStage) -> Case:
+    dates = due_dates(turn, case.kind)
+    route = onward.route
+    return replace(
+        case, route=route.route, assignee_role=route.assignee, stage=onward.stage, **dates
+    )
+
+
 def escalate(turn: Turn, reference: str) -> list[Reply]:
-    """Not resolved: on to the next stage (headteacher, then the governors' panel)."""
+    """Not resolved: say what the next stage means, who deals with it and by when, and ask
+    to confirm. Nothing changes yet."""
     case = _own(turn, reference)
     if case is None:
         return _gone()
-    onward = escalation(case.route, case.assignee_role, case.stage)
-    if case.status != "responded" or onward is None:
-        return show_case(turn, reference, render("mycases_cannot_escalate"))
-    route, stage = onward
-    dates = due_dates(turn, case.kind)
-    moved = replace(case, route=route.route, assignee_role=route.assignee, stage=stage, **dates)
+    onward = next_stage(turn, case)
+    if onward is None or not onward.still_open:
+        return show_case(turn, reference, render("mycases_cannot_escalate", onward=onward))
+    moved = _moved(turn, case, onward)
+    return [
+        Reply(
+            render(
+                "mycases_escalate_confirm",
+                case=moved,
+                holder=turn.casework.holder(moved.assignee_role),
+                same_holder=moved.assignee_role == case.assignee_role,
+            ),
+            (
+                Button("Yes, move it on", buttons.encode("escalateok", case.reference)),
+                Button("No, leave it as it is", buttons.encode("case", case.reference)),
+            ),
+        )
+    ]
+
+
+def confirm_escalate(turn: Turn, reference: str) -> list[Reply]:
+    """Confirmed: on to the next stage (formal stage 1, then the governors' panel)."""
+    case = _own(turn, reference)
+    if case is None:
+        return _gone()
+    onward = next_stage(turn, case)
+    if onward is None or not onward.still_open:
+        return show_case(turn, reference, render("mycases_cannot_escalate", onward=onward))
+    moved = _moved(turn, case, onward)
     escalate_case(
         turn.db,
         case,
-        assignee_role=route.assignee,
-        route=route.route,
-        stage=stage,
+        assignee_role=moved.assignee_role,
+        route=moved.route,
+        stage=moved.stage,
         notices=staff_notices(turn, moved, "escalated"),
         now=turn.now,
-        **dates,
+        acknowledge_by=moved.acknowledge_by or "",
+        respond_by=moved.respond_by or "",
+        passed_by=moved.passed_by,  # whoever passed it up still only watches it
     )
     return show_case(
         turn,
         reference,
-        render("mycases_escalated", case=moved, holder=turn.casework.holder(route.assignee)),
+        render("mycases_escalated", case=moved, holder=turn.casework.holder(moved.assignee_role)),
     )

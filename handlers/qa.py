@@ -8,10 +8,13 @@ from sqlite_utils import Database
 from handlers import buttons
 from handlers.replies import Button, Reply
 from handlers.templates import render
-from knowledge.matcher import ANSWER_AT, MAX_MESSAGE_CHARS, Match
+from knowledge.matcher import MAX_MESSAGE_CHARS, Match
 from knowledge.policy import Section
 from knowledge.school import Knowledge
-from storage.questions import log_question
+from storage.questions import log_question, logged_question
+
+# The other audience an answer can be asked again for, and its button's label.
+OTHER_AUDIENCE = {"parent": "staff", "pupil": "staff", "staff": "parent"}
 
 SECTION_PAGE_CHARS = 1500
 
@@ -42,8 +45,15 @@ def _feedback(token: str) -> tuple[Button, ...]:
     )
 
 
-def reply_to_match(knowledge: Knowledge, match: Match, feedback: tuple[Button, ...] = ()) -> Reply:
-    """Turn the matcher's verdict into the reply a person sees."""
+def reply_to_match(
+    knowledge: Knowledge,
+    match: Match,
+    feedback: tuple[Button, ...] = (),
+    other: tuple[str, str, str] | None = None,
+) -> Reply:
+    """Turn the matcher's verdict into the reply a person sees; `other` (who asked, the other
+    audience and the logged question's id) adds a line and a button for the answer the
+    other audience gets."""
     policy = knowledge.policy
     if match.outcome == "decline":
         return Reply(
@@ -64,18 +74,23 @@ def reply_to_match(knowledge: Knowledge, match: Match, feedback: tuple[Button, .
             + tuple(_way_on(match)),
         )
     section = policy.section(match.section or "")
+    audience_button: tuple[Button, ...] = ()
+    if other:
+        label = render("asking_as_button", audience=other[1]).strip()
+        audience_button = (Button(label, buttons.encode("as", other[1], other[2])),)
     return Reply(
         render(
             "answer",
             answer=match.entry.answer if match.entry else None,
             quote=match.quote,
             section=section,
-            confidence=match.confidence,
-            sure_at=ANSWER_AT + 0.15,
             action=match.action,
+            asked_as=other[0] if other else None,
+            other_audience=other[1] if other else None,
         ),
         (
             _section_button(section, f"Read section {section.number} in full"),
+            *audience_button,
             *_way_on(match),
             *feedback,
         ),
@@ -83,18 +98,45 @@ def reply_to_match(knowledge: Knowledge, match: Match, feedback: tuple[Button, .
 
 
 def answer_question(
-    knowledge: Knowledge, db: Database, text: str, audience: str | None = None
+    knowledge: Knowledge, db: Database, text: str, audience: str = "parent"
 ) -> list[Reply]:
     """Answer one typed question and log it (anonymously) for the knowledge-gap report;
-    an over-long one is answered from its start, and says so. Staff get staff answers
-    first where a question could mean either."""
+    an over-long one is answered from its start, and says so. Staff get staff answers,
+    parents parents'; where the other audience would get a different answer, the reply
+    says so with a button to see it."""
     replies = []
     if len(text) > MAX_MESSAGE_CHARS:
         replies.append(Reply(render("too_long", limit=MAX_MESSAGE_CHARS)))
     match = knowledge.matcher.match(text, audience)
     token = log_question(db, text, match.outcome, match.section, match.confidence)
-    replies.append(reply_to_match(knowledge, match, _feedback(token)))
+    other = OTHER_AUDIENCE.get(audience)
+    differs = other is not None and _differs(match, knowledge.matcher.match(text, other))
+    replies.append(
+        reply_to_match(
+            knowledge,
+            match,
+            _feedback(token),
+            (audience, other, token) if other is not None and differs else None,
+        )
+    )
     return replies
+
+
+def _differs(mine: Match, theirs: Match) -> bool:
+    """Whether another audience gets a different confident answer to the same words."""
+    return mine.outcome == theirs.outcome == "answer" and (mine.section, mine.entry) != (
+        theirs.section,
+        theirs.entry,
+    )
+
+
+def answer_as(knowledge: Knowledge, db: Database, token: str, audience: str) -> list[Reply]:
+    """A logged question asked again as another audience ("Asking as staff? →"); [] when
+    the button is stale or forged."""
+    text = logged_question(db, token)
+    if text is None or audience not in OTHER_AUDIENCE:
+        return []
+    return answer_question(knowledge, db, text, audience)
 
 
 def _pages(section: Section) -> list[str]:

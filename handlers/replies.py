@@ -26,6 +26,7 @@ class Person:
     id: str  # e.g. "tg:12345" or "local:parent"
     role: str = "parent"  # the first role they hold
     name: str | None = None
+    audience: str | None = None  # "parent" | "staff" | "pupil" when declared (--as), for testing
     also: tuple[str, ...] = ()  # further staff roles (a headteacher who is also the DSL)
 
     @property

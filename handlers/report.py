@@ -50,7 +50,27 @@ STEPS = (
             Button("It involves a sexual image of a child", buttons.encode("sgimage")),
         ),
     ),
-    Step("anonymous", "Anonymous", "choice", lambda turn, draft: ANONYMOUS),
+    Step(
+        "anonymous",
+        "Anonymous",
+        "choice",
+        lambda turn, draft: ANONYMOUS,
+        clears=("child_name", "parent_name"),
+    ),
+    Step(
+        "child_name",
+        "Your child's name",
+        max_chars=100,
+        optional=True,
+        needed=lambda draft: draft.get("anonymous") == "no",
+    ),
+    Step(
+        "parent_name",
+        "Your name",
+        max_chars=100,
+        optional=True,
+        needed=lambda draft: draft.get("anonymous") == "no",
+    ),
 )
 
 
@@ -75,6 +95,8 @@ def _submit(turn: Turn, conversation: Conversation) -> list[Reply]:
             details=draft.get("details"),
             anonymous=anonymous,
             contact_method=None if anonymous else "chat",
+            child_name=None if anonymous else draft.get("child_name") or None,
+            parent_name=None if anonymous else draft.get("parent_name") or None,
         ),
         conversation.draft_id,
     )

@@ -19,6 +19,7 @@ STAGE_INFORMAL, STAGE_FORMAL, STAGE_PANEL = 0, 1, 2
 class Route:
     route: str  # e.g. "headteacher+dsl", as `policybot cases list` shows it
     assignee: str  # the role that owns the case
+    why: str | None = None  # why not the usual first stop ("class_teacher": it is about them)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -55,10 +56,20 @@ def _single(role: str) -> Route:
     return Route(role, role)
 
 
-def route_concern(about: str, class_name: str | None, casework: Casework) -> Route:
+def route_concern(
+    about: str,
+    class_name: str | None,
+    casework: Casework,
+    kind: str = "concern",
+    about_teacher: bool = False,
+) -> Route:
     """The first stop for a concern about `about` (a choice of the concern flow; a child's
-    safety is not a complaint and goes to SAFEGUARDING instead)."""
-    if about == "class" and class_name:
+    safety is not a complaint and goes to SAFEGUARDING instead). A formal complaint starts
+    at stage 1, which the headteacher investigates, never the class teacher; a concern
+    about the class teacher themself goes to the headteacher too, saying why."""
+    if about == "class" and class_name and kind != "complaint":
+        if about_teacher:
+            return Route("headteacher", "headteacher", why="class_teacher")
         return _single(f"class_teacher:{class_name}")
     if about == "head":
         return _single("chair_of_governors")

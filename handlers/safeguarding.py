@@ -35,7 +35,16 @@ from storage.outbox import Notice
 from storage.people import OFFICE
 
 # Everything a flow may have gathered that helps the DSL, in the case's own columns.
-_CONTEXT_FIELDS = ("about", "class_name", "incident_type", "platform", "happened_when", "involved")
+_CONTEXT_FIELDS = (
+    "about",
+    "class_name",
+    "child_name",
+    "parent_name",
+    "incident_type",
+    "platform",
+    "happened_when",
+    "involved",
+)
 FLOW = "referral"  # the conversation attached to a referral just made
 ATTACHED_FOR = timedelta(hours=2)  # from the last message; then messages are questions again
 ASKED = ("child_name", "class_name", "phone")  # the gentle questions, in order, each skippable
@@ -89,9 +98,10 @@ def refer_now(
     in_group: bool = False,
 ) -> list[Reply]:
     """File a safeguarding referral now, with `text`, the files sent with it and whatever
-    the current flow had gathered (its files too); then stay with the referral. Written in
-    a group, it is referred all the same, but the group is told no reference and the
-    sender's private flow is not touched."""
+    the current flow had gathered (its files too); then stay with the referral. A concern
+    or report it interrupts is not sent separately: the DSL has all of it, and the sender
+    is told so. Written in a group, it is referred all the same, but the group is told no
+    reference and the sender's private flow is not touched."""
     draft: dict[str, Any] = conversation.draft if conversation else {}
     draft_id = conversation.draft_id if conversation else new_draft_id()
     details = "\n\n".join(dict.fromkeys(filter(None, (draft.get("details"), text))))
@@ -127,6 +137,7 @@ def refer_now(
         case,
         in_group=in_group,
         allegation=allegation,
+        replaces=conversation.flow if conversation and not in_group else None,
         stand_ins=[turn.casework.holder(role) for role in stand_ins],
     )
     if in_group:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from handlers import buttons
 from handlers.replies import Button, Reply
@@ -26,7 +26,12 @@ SAFEGUARDING_REMIND_AFTER = timedelta(hours=1)
 SAFEGUARDING_RESPOND = timedelta(hours=72)
 
 
-def due_dates(turn: Turn, kind: str) -> dict[str, str]:
+class DueDates(TypedDict):
+    acknowledge_by: str
+    respond_by: str
+
+
+def due_dates(turn: Turn, kind: str) -> DueDates:
     """When the school must acknowledge and respond: school days from today, or for
     safeguarding a moment in calendar hours from now."""
     if kind == "safeguarding":
@@ -79,11 +84,17 @@ def file_case(
 
 
 def confirmation(
-    turn: Turn, case: Case, again: bool = False, in_group: bool = False, **extra: Any
+    turn: Turn,
+    case: Case,
+    again: bool = False,
+    in_group: bool = False,
+    why: str | None = None,
+    **extra: Any,
 ) -> Reply:
     """What the sender is told once the case is stored (or already was); in a group, that
-    it went, with neither its reference nor a way into the sender's cases. `extra` is for
-    the template (a safeguarding referral says who else was alerted)."""
+    it went, with neither its reference nor a way into the sender's cases. `why` says why
+    it did not go to the usual first stop; `extra` is for the template (a safeguarding
+    referral says who else was alerted)."""
     template = "safeguarding_sent" if case.kind == "safeguarding" else "case_sent"
     return Reply(
         render(
@@ -91,6 +102,7 @@ def confirmation(
             case=case,
             again=again,
             in_group=in_group,
+            why=why,
             casework=turn.casework,
             holder=turn.casework.holder(case.assignee_role),
             others=[

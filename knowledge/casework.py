@@ -56,6 +56,7 @@ class Casework:
     class_teachers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     acknowledge_days: int = 5
     respond_days: int = 15
+    next_stage_days: int = 10  # school days after a reply or outcome to ask for the next stage
     terms: tuple[Term, ...] = ()
     closures: frozenset[date] = frozenset()
     complaints_procedure: str | None = None
@@ -169,6 +170,7 @@ def load_casework(data: Mapping[str, Any]) -> Casework:
         class_teachers=MappingProxyType(class_teachers),
         acknowledge_days=_days(casework, "acknowledge_within_school_days", 5),
         respond_days=_days(casework, "respond_within_school_days", 15),
+        next_stage_days=_days(casework, "next_stage_within_school_days", 10),
         terms=terms,
         closures=closures,
         complaints_procedure=_text(casework, "complaints_procedure", "casework"),

@@ -127,7 +127,8 @@ def parse_curated(text: str, policy: Policy) -> Curated:
         _out_of_scope(raw, i) for i, raw in enumerate(data.get("out_of_scope", []), 1)
     )
     seen: set[str] = set()
-    for item in (*entries, *excluded):
+    items: tuple[Entry | OutOfScope, ...] = (*entries, *excluded)
+    for item in items:
         if item.id in seen:
             raise CuratedDataError(f"entry {item.id}: id is used twice")
         seen.add(item.id)

@@ -32,12 +32,20 @@ _INCIDENT_PLACE = re.compile(
     r"\b(online|facebook|fb|instagram|insta|tiktok|snapchat|whatsapp|twitter|x|youtube|"
     r"group chat|social media|internet|messenger|discord|roblox|website|page)\b"
 )
+# Someone it is happening to: "my son is being cyberbullied", "she keeps trolling me".
 _INCIDENT_DIRECT = re.compile(
-    r"\b(cyber ?bull\w*|being bullied online|bullied online|bullying online|fake account|"
-    r"fake profile|impersonat\w*|trolled|trolling|harass\w*|report (an |a )?(incident|post|"
-    r"photo|video|account|abuse|comment))\b"
+    r"\b((is|are|am|was|were|been|being|getting|keeps?|keep on) (\w+ )?(cyber ?bull\w*|"
+    r"bullied online|bullying \w+ online|trolled|trolling|harass\w*|impersonat\w*)|"
+    r"(made|set up|created|started) a fake (account|profile|page)|fake (account|profile) "
+    r"(of|pretending|in the name)|pretending to be (me|my)|"
+    r"report (an |a |this )?(incident|post|photo|video|account|abuse|comment))\b"
 )
-_HYPOTHETICAL = re.compile(r"\b(can i|am i allowed|is it ok|could i|may i|should i post)\b")
+_BULLIED = re.compile(r"\b(is|are|am|was|were|been|being|getting) (\w+ )?bullied\b")
+# Asking about a rule, not telling what happened.
+_HYPOTHETICAL = re.compile(
+    r"\b(can i|am i allowed|is it ok|could i|may i|should i post)\b|"
+    r"^(will|would|does|do|can|could|should|may|what is|what are|what counts|how are|how is)\b"
+)
 
 
 def detect_action(text: str) -> str | None:
@@ -46,15 +54,29 @@ def detect_action(text: str) -> str | None:
     if suggests_child_at_risk(text):
         return "safeguarding"
     clean = clean_text(text)
-    if _INCIDENT_DIRECT.search(clean):
-        return "report"
-    if (
-        _INCIDENT_VERB.search(clean)
-        and _INCIDENT_OBJECT.search(clean)
-        and _INCIDENT_PLACE.search(clean)
-        and not _HYPOTHETICAL.search(clean)
+    if not _HYPOTHETICAL.search(clean) and (
+        _INCIDENT_DIRECT.search(clean)
+        or (_BULLIED.search(clean) and _INCIDENT_PLACE.search(clean))
+        or (
+            _INCIDENT_VERB.search(clean)
+            and _INCIDENT_OBJECT.search(clean)
+            and _INCIDENT_PLACE.search(clean)
+        )
     ):
         return "report"
     if _CONCERN.search(clean):
         return "concern"
     return None
+
+
+_PROMISE = {
+    "report": re.compile(r"\breport (it|this|them|that)\b[^.]*\bhere\b"),
+    "concern": re.compile(r"\b(raise|complain|make a complaint)\b[^.]*\bhere\b"),
+}
+
+
+def promised_action(answer: str) -> str | None:
+    """The flow an answer's own words promise ("you can report it to the school here"):
+    such an answer must come with that button."""
+    clean = clean_text(answer)
+    return next((action for action, promise in _PROMISE.items() if promise.search(clean)), None)

@@ -1,29 +1,35 @@
-"""Match a message to policy sections: curated phrasings and the policy's own passages are
-scored together, and a calibrated confidence decides between answering, asking "did you
-mean", and declining.
+"""Match a message to policy sections: curated phrasings, out-of-scope topics and the
+policy's own passages are scored two ways, and a fitted decision (knowledge/decision.py)
+chooses between answering, asking "did you mean", and declining.
 
-Scoring is IDF-weighted word overlap (so rare, telling words like "whatsapp" or "friend
+Lexical: IDF-weighted word overlap (so rare, telling words like "whatsapp" or "friend
 request" count for more than "school") blended with rapidfuzz similarity of the normalised
-strings, which absorbs word order and leftover typos. An inverted index keeps the work
-proportional to the documents that share a word with the message."""
+strings, which absorbs word order and leftover typos; an inverted index keeps the work
+proportional to the documents that share a word with the message.
+Semantic: cosine similarity of sentence embeddings (knowledge/semantic.py), which finds
+wording nobody wrote down. Each owner's two scores are combined with a fitted weight."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from knowledge.audience import addressed_to
 from knowledge.curated import Curated, Entry, OutOfScope
-from knowledge.intent import detect_action
+from knowledge.decision import Decision, Signals, Verdict, load_decision
+from knowledge.encoder import Encoder
+from knowledge.intent import detect_action, promised_action
 from knowledge.normalise import SYNONYMS, canonical, words
 from knowledge.policy import Policy
+from knowledge.safeguarding import suggests_child_at_risk
+from knowledge.semantic import SemanticIndex
+from knowledge.smalltalk import small_talk
 
-# A confident answer needs this much; below DECLINE_BELOW the bot declines.
-ANSWER_AT = 0.45
-DECLINE_BELOW = 0.28
 MAX_MESSAGE_CHARS = 2000
 # Typo correction: only longer words, only to a close spelling ("facebok", not "vent").
 MIN_CORRECTED = 5
@@ -32,7 +38,12 @@ TYPO_CUTOFF = 85
 EVIDENCE_SCALE = 4.0
 # An entry written for the asker's audience wins ties and near-ties (staff asking about
 # photos get the staff rule, parents the parents' one); too small to overturn a clear match.
+# One written only for other audiences gives way by as much.
 AUDIENCE_BOOST = 1.12
+# A "did you mean" offers at most this many sections.
+MAX_CHOICES = 4
+# An entry's second and later sections get this share of its score.
+SECONDARY_CREDIT = 0.9
 # At most this many documents are scored per message (see Matcher._candidates).
 CANDIDATE_CAP = 3000
 # The whole-vocabulary (BM25) score's share of an owner's final score, and its parameters.
@@ -56,7 +67,7 @@ class Match:
 
     question: str
     outcome: str  # "answer" | "clarify" | "decline"
-    confidence: float
+    confidence: float  # the fitted chance that `section` is the right one
     entry: Entry | None = None
     section: str | None = None
     title: str | None = None
@@ -64,6 +75,7 @@ class Match:
     action: str | None = None
     excluded: OutOfScope | None = None
     quote: str | None = None  # the policy's own words the answer rests on
+    small_talk: bool = False  # "hi", "thanks", "help": the menu, not a policy answer
 
     @property
     def answered(self) -> bool:
@@ -77,6 +89,9 @@ class Passage:
     section: str
     text: str  # what is matched: title and lead-in give the words context
     quote: str  # what is shown: the policy's own words
+
+
+Owner = Entry | OutOfScope | Passage
 
 
 @dataclass
@@ -124,11 +139,20 @@ def policy_passages(policy: Policy) -> list[Passage]:
 
 
 class Matcher:
-    """Answers `match(text) -> Match` over one policy and its curated entries."""
+    """Answers `match(text) -> Match` over one policy and its curated entries; without an
+    encoder it matches on words alone, with the decision fitted for that case."""
 
-    def __init__(self, policy: Policy, curated: Curated) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        curated: Curated,
+        encoder: Encoder | None = None,
+        decision: Decision | None = None,
+    ) -> None:
         self.policy = policy
         self.curated = curated
+        self.encoder = encoder
+        self.decision = decision or load_decision(encoder.name if encoder else "lexical")
         self._index = _Index()
         self._typed: set[str] = set(SYNONYMS)  # every spelling a typo can be corrected to
         self._profiles: dict[int, _Profile] = {}
@@ -139,9 +163,18 @@ class Matcher:
         for topic in curated.out_of_scope:
             for question in topic.questions:
                 self._add(topic, question, 1.0)
-        for passage in policy_passages(policy):
+        passages = policy_passages(policy)
+        for passage in passages:
             self._add(passage, passage.text, 0.85)
         self._finish_index()
+        self.addressed = {s.number: addressed_to(s.title) for s in policy.sections}
+        meanings = _meanings(passages, curated)
+        self._owners = {id(owner): owner for owner, _ in meanings}
+        self._semantic = (
+            SemanticIndex(encoder, [(id(owner), text) for owner, text in meanings])
+            if encoder
+            else None
+        )
         self._vocabulary = sorted(
             w
             for w in self._typed
@@ -265,46 +298,56 @@ class Matcher:
         ]
         return sorted(ranked, key=lambda pair: pair[1], reverse=True)
 
+    def owner_scores(self, text: str) -> list[tuple[Owner, float, float]]:
+        """Every entry, topic and passage either layer found, with its lexical and
+        semantic scores."""
+        question = text.strip()[:MAX_MESSAGE_CHARS]
+        lexical = {id(owner): score for owner, score in self.rank(question)}
+        semantic = self._semantic.similarities(question) if self._semantic else {}
+        return [
+            (self._owners[key], lexical.get(key, 0.0), semantic.get(key, 0.0))
+            for key in lexical.keys() | semantic.keys()
+        ]
+
+    def signals(self, text: str, audience: str | None = None) -> Signals:
+        return collect_signals(self.owner_scores(text), audience, self.decision, self.addressed)
+
     def match(self, text: str, audience: str | None = None) -> Match:
         """The verdict for one message; `audience` ("staff", "parent"...) ranks entries
         written for that audience first when the message is ambiguous between sections."""
         question = text.strip()
-        action = detect_action(question)
-        sections: dict[str, float] = {}
-        evidence: dict[str, Entry | Passage] = {}
-        excluded: tuple[OutOfScope, float] | None = None
-        for owner, score in self.rank(question):
-            if isinstance(owner, OutOfScope):
-                excluded = excluded or (owner, score)
-                continue
-            numbers = owner.sections if isinstance(owner, Entry) else (owner.section,)
-            if audience and isinstance(owner, Entry) and _written_for(owner, audience):
-                score *= AUDIENCE_BOOST
-            for position, number in enumerate(numbers):
-                credit = score if position == 0 else score * 0.9
-                if credit > sections.get(number, 0.0):
-                    sections[number] = credit
-                    if position == 0:
-                        evidence[number] = owner
-        ordered = sorted(sections.items(), key=lambda pair: pair[1], reverse=True)
-        if not ordered or (excluded and excluded[1] >= ordered[0][1]):
-            return Match(
-                question, "decline", 0.0, action=action, excluded=excluded[0] if excluded else None
-            )
-        confidence = calibrate(ordered[0][1])
+        if small_talk(question):
+            return Match(question, "decline", 0.0, small_talk=True)
+        # A child at risk is always flagged; the wish to raise a concern or report an
+        # incident only on a question the policy covers.
+        at_risk = "safeguarding" if suggests_child_at_risk(question) else None
+        signals = self.signals(question, audience)
+        verdict = self.decision.decide(signals)
+        ordered = signals.ordered()
         alternatives = tuple(
-            Alternative(number, self.policy.section(number).title, calibrate(score))
-            for number, score in ordered[:4]
+            Alternative(
+                number, self.policy.section(number).title, _relative(verdict, score, ordered)
+            )
+            for number, score in ordered[:MAX_CHOICES]
         )
-        if confidence < DECLINE_BELOW:
-            return Match(question, "decline", confidence, action=action)
+        if verdict.outcome == "decline":
+            topic = (
+                signals.topic if signals.topic_score >= (ordered[0][1] if ordered else 0) else None
+            )
+            return Match(question, "decline", verdict.confidence, action=at_risk, excluded=topic)
         number = ordered[0][0]
-        source = evidence.get(number)
+        source = signals.evidence.get(number)
+        entry = source if isinstance(source, Entry) else None
+        action = at_risk or detect_action(question)
+        if action == "concern" and audience == "staff":  # the concern flow is for families
+            action = None
+        if action is None and entry and verdict.outcome == "answer":
+            action = entry_action(entry)
         return Match(
             question=question,
-            outcome="answer" if confidence >= ANSWER_AT else "clarify",
-            confidence=confidence,
-            entry=source if isinstance(source, Entry) else None,
+            outcome=verdict.outcome,
+            confidence=verdict.confidence,
+            entry=entry,
             section=number,
             title=self.policy.section(number).title,
             alternatives=alternatives,
@@ -313,19 +356,70 @@ class Matcher:
         )
 
 
-def _written_for(entry: Entry, audience: str) -> bool:
-    """Staff get entries written for staff; everyone else also gets those for "anyone"."""
-    return audience in entry.audience or (audience != "staff" and "anyone" in entry.audience)
+def collect_signals(
+    scores: list[tuple[Owner, float, float]],
+    audience: str | None,
+    decision: Decision,
+    addressed: Mapping[str, str | None],
+) -> Signals:
+    """Each section's best owner by the two scores combined, and the same for the
+    out-of-scope topics: what the decision is taken on. `addressed` maps a section to the
+    audience its title addresses, if one."""
+    result = Signals()
+    for owner, lexical, semantic in scores:
+        combined = decision.combine(lexical, semantic)
+        if isinstance(owner, OutOfScope):
+            result.consider_topic(owner, combined)
+            continue
+        numbers = owner.sections if isinstance(owner, Entry) else (owner.section,)
+        factor = _audience_factor(owner, addressed.get(numbers[0]), audience) if audience else 1
+        for position, number in enumerate(numbers):
+            result.consider(
+                number,
+                owner if position == 0 else None,
+                factor if position == 0 else factor * SECONDARY_CREDIT,
+                combined,
+                lexical,
+                semantic,
+            )
+    return result
+
+
+def _relative(verdict: Verdict, score: float, ordered: list[tuple[str, float]]) -> float:
+    """A choice's confidence on the best section's scale: its share of the best score."""
+    return round(verdict.confidence * score / ordered[0][1], 3) if ordered[0][1] > 0 else 0.0
+
+
+def _meanings(passages: list[Passage], curated: Curated) -> list[tuple[Owner, str]]:
+    """What the semantic layer embeds: the ways people ask (curated phrasings, out-of-scope
+    phrasings), the policy's passages and the curated answers."""
+    asked: tuple[Entry | OutOfScope, ...] = (*curated.entries, *curated.out_of_scope)
+    items: list[tuple[Owner, str]] = [
+        (owner, question) for owner in asked for question in owner.questions
+    ]
+    items += [(passage, passage.text) for passage in passages]
+    items += [(entry, entry.answer) for entry in curated.entries]
+    return items
+
+
+def _audience_factor(owner: Entry | Passage, addressed: str | None, audience: str) -> float:
+    """Who the words were written for: an entry's own audience, else that of the section
+    it rests on ("Use of social media by staff"). Written for the asker: first among
+    near-equals; written for someone else: gives way; for anyone: neither."""
+    written_for = set(owner.audience) - {"anyone"} if isinstance(owner, Entry) else set()
+    written_for = written_for or ({addressed} if addressed else set())
+    if not written_for:
+        return 1.0
+    return AUDIENCE_BOOST if audience in written_for else 1 / AUDIENCE_BOOST
+
+
+def entry_action(entry: Entry) -> str | None:
+    """The flow an entry offers: its `action`, or the one its answer promises ("you can
+    report it here"), so the words and the button never disagree."""
+    return entry.action or promised_action(entry.answer)
 
 
 def _strength(evidence: float) -> float:
     """0..1: how well supported a match is by the summed IDF of the words it shares, so a
     message that only shares common words ("school") cannot look certain."""
     return math.sqrt(1.0 - math.exp(-evidence / EVIDENCE_SCALE))
-
-
-def calibrate(score: float) -> float:
-    """Map a raw score to a 0..1 confidence. The scale is set by the thresholds above,
-    chosen on two labelled sets: answers at ANSWER_AT or more were right 96-100% of the
-    time, and below DECLINE_BELOW almost nothing in scope remains."""
-    return round(max(0.0, min(1.0, score)), 3)

@@ -9,10 +9,12 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from knowledge.casework import Casework, load_casework
 from knowledge.curated import Curated, Phrasing, add_phrasings, load_curated
+from knowledge.encoder import Encoder, load_encoder
 from knowledge.matcher import Matcher
 from knowledge.policy import Policy, load_policy
 
@@ -33,6 +35,7 @@ class School:
     reference_prefix: str
     contact: str
     website: str | None
+    phone: str | None  # the office's number, given to anyone who asks for a person
     policy_file: Path
     answers_file: Path
     casework: Casework
@@ -51,6 +54,13 @@ def _required(table: dict, key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SchoolConfigError(f"school.toml: [{where}] needs '{key}'")
     return value.strip()
+
+
+def _optional(table: dict, key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise SchoolConfigError(f"school.toml: [{where}] '{key}' must be non-empty text")
+    return value.strip() if value else None
 
 
 def _reference_prefix(school: dict) -> str:
@@ -87,21 +97,36 @@ def load_school(folder: Path) -> School:
         reference_prefix=_reference_prefix(school),
         contact=_required(school, "contact", "school"),
         website=school.get("website"),
+        phone=_optional(school, "phone", "school"),
         policy_file=files["file"],
         answers_file=files["answers"],
         casework=casework,
     )
 
 
-def load_knowledge(folder: Path = DEFAULT_SCHOOL_DIR) -> Knowledge:
-    """Parse the policy, validate the curated answers against it, build the matcher."""
+@lru_cache(maxsize=1)
+def shipped_encoder() -> Encoder:
+    """The sentence encoder shipped with the package, loaded once per process."""
+    return load_encoder()
+
+
+def load_sources(folder: Path = DEFAULT_SCHOOL_DIR) -> tuple[School, Policy, Curated]:
+    """Parse the settings and the policy, and validate the curated answers against it."""
     school = load_school(folder)
     policy = load_policy(school.policy_file)
-    curated = load_curated(school.answers_file, policy)
-    return Knowledge(school, policy, curated, Matcher(policy, curated))
+    return school, policy, load_curated(school.answers_file, policy)
+
+
+def load_knowledge(folder: Path = DEFAULT_SCHOOL_DIR, semantic: bool = True) -> Knowledge:
+    """The school's sources and the matcher over them (words only when not `semantic`)."""
+    school, policy, curated = load_sources(folder)
+    matcher = Matcher(policy, curated, shipped_encoder() if semantic else None)
+    return Knowledge(school, policy, curated, matcher)
 
 
 def with_phrasings(knowledge: Knowledge, phrasings: Iterable[Phrasing]) -> Knowledge:
-    """The knowledge with the phrasings staff accepted from the gaps, matcher rebuilt."""
+    """The knowledge with the phrasings staff accepted from the gaps, matcher rebuilt (on
+    the same encoder: only the new phrasings are embedded)."""
     curated = add_phrasings(knowledge.curated, phrasings)
-    return replace(knowledge, curated=curated, matcher=Matcher(knowledge.policy, curated))
+    matcher = Matcher(knowledge.policy, curated, knowledge.matcher.encoder)
+    return replace(knowledge, curated=curated, matcher=matcher)

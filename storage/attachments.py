@@ -78,7 +78,7 @@ def save_attachment(
     if data is not None:
         path, sha256, proven = _write(db, data)
         size, mime_type = len(data), proven.mime
-    table = db["attachments"]
+    table = db.table("attachments")
     table.insert(
         {
             "submission_id": submission_id,
@@ -94,26 +94,32 @@ def save_attachment(
             "received_at": iso(now),
         }
     )
-    return int(table.last_pk)
+    return int(table.last_pk or 0)
 
 
 def draft_file_count(db: Database, draft_id: str) -> int:
-    return db["attachments"].count_where("draft_id = ? AND submission_id IS NULL", [draft_id])
+    return db.table("attachments").count_where(
+        "draft_id = ? AND submission_id IS NULL", [draft_id]
+    )
 
 
 def drop_file_rows(db: Database, where: str, params: list) -> list[str]:
     """Delete the rows of the files matching `where`; their saved paths, for `unlink_files`
     once the change is committed (a rolled-back change then still has its files)."""
-    paths = [row["path"] for row in db["attachments"].rows_where(where, params) if row["path"]]
-    db["attachments"].delete_where(where, params)
+    paths = [
+        row["path"] for row in db.table("attachments").rows_where(where, params) if row["path"]
+    ]
+    db.table("attachments").delete_where(where, params)
     return paths
 
 
 def unlink_files(db: Database, paths: list[str]) -> int:
     """Remove saved files from disk; how many were there."""
     root = data_dir(db)
+    if root is None:  # an in-memory database keeps no files
+        return 0
     removed = 0
-    for path in paths if root is not None else ():
+    for path in paths:
         if (root / path).exists():
             (root / path).unlink()
             removed += 1
@@ -150,7 +156,7 @@ def _stored(row: dict) -> StoredFile:
 def files_of(db: Database, submission_id: int) -> list[StoredFile]:
     return [
         _stored(row)
-        for row in db["attachments"].rows_where(
+        for row in db.table("attachments").rows_where(
             "submission_id = ?", [submission_id], order_by="id"
         )
     ]
@@ -160,7 +166,7 @@ def files_to_download(db: Database, limit: int = 20) -> list[StoredFile]:
     """Files known only by the transport's file id: fetch each, then `store_download`."""
     return [
         _stored(row)
-        for row in db["attachments"].rows_where(
+        for row in db.table("attachments").rows_where(
             "path IS NULL AND file_id IS NOT NULL", order_by="id", limit=limit
         )
     ]
@@ -170,10 +176,10 @@ def store_download(db: Database, attachment_id: int, data: bytes) -> bool:
     """Save the bytes fetched for a file that was known only by its file id; False (and
     the file forgotten) when they turn out not to be a picture, video or PDF."""
     if sniff(data) is None:
-        db["attachments"].delete(attachment_id)
+        db.table("attachments").delete(attachment_id)
         return False
     path, sha256, kind = _write(db, data)
-    db["attachments"].update(
+    db.table("attachments").update(
         attachment_id, {"path": path, "sha256": sha256, "size": len(data), "mime_type": kind.mime}
     )
     return True

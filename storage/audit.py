@@ -34,7 +34,7 @@ def record_audit(
     detail: str | None = None,
 ) -> None:
     with db.atomic():
-        db["audit"].insert(
+        db.table("audit").insert(
             {
                 "at": iso(now),
                 "actor": actor,

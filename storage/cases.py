@@ -38,8 +38,9 @@ class CaseDraft:
     involved: str | None = None
     contact_method: str | None = None
     contact_detail: str | None = None
-    anonymous: bool = False
     child_name: str | None = None
+    parent_name: str | None = None
+    anonymous: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +56,7 @@ class Case(CaseDraft):
     updated_at: str
     acknowledged_at: str | None = None
     resolved_at: str | None = None
+    passed_by: str | None = None  # staff roles ("+"-joined) that passed it up
     dsl_involved: bool = False  # the DSL has been on its route at some point
 
 
@@ -85,7 +87,7 @@ def _with_dsl(kind: str, route: str) -> bool:
 
 
 def _one(db: Database, where: str, params: list) -> Case | None:
-    row = next(db["submissions"].rows_where(where, params), None)
+    row = next(db.table("submissions").rows_where(where, params), None)
     return _case(row) if row else None
 
 
@@ -102,19 +104,21 @@ def cases_of(db: Database, person_id: str) -> list[Case]:
     """A person's own cases, newest first."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where("person_id = ?", [person_id], order_by="id desc")
+        for row in db.table("submissions").rows_where(
+            "person_id = ?", [person_id], order_by="id desc"
+        )
     ]
 
 
 def all_cases(db: Database) -> list[Case]:
-    return [_case(row) for row in db["submissions"].rows_where(order_by="id")]
+    return [_case(row) for row in db.table("submissions").rows_where(order_by="id")]
 
 
 def cases_since(db: Database, since: str) -> list[Case]:
     """Cases created on or after `since` (an ISO date), oldest first."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where("created_at >= ?", [since], order_by="id")
+        for row in db.table("submissions").rows_where("created_at >= ?", [since], order_by="id")
     ]
 
 
@@ -122,7 +126,7 @@ def open_cases(db: Database) -> list[Case]:
     """Cases still being dealt with (not withdrawn or closed), oldest first."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where(
+        for row in db.table("submissions").rows_where(
             "status NOT IN ('withdrawn', 'closed')", order_by="id"
         )
     ]
@@ -132,7 +136,7 @@ def cases_closed_before(db: Database, cutoff: datetime) -> list[Case]:
     """Closed or withdrawn cases, not yet anonymised, that ended before `cutoff`."""
     return [
         _case(row)
-        for row in db["submissions"].rows_where(
+        for row in db.table("submissions").rows_where(
             "status IN ('closed', 'withdrawn') AND person_id != ? "
             "AND COALESCE(resolved_at, updated_at) < ?",
             [ERASED, iso(cutoff)],
@@ -144,7 +148,7 @@ def cases_closed_before(db: Database, cutoff: datetime) -> list[Case]:
 def timeline_of(db: Database, case_id: int) -> list[TimelineEntry]:
     return [
         TimelineEntry(row["at"], row["actor"], row["event"], row["status"], row["text"])
-        for row in db["timeline"].rows_where("submission_id = ?", [case_id], order_by="id")
+        for row in db.table("timeline").rows_where("submission_id = ?", [case_id], order_by="id")
     ]
 
 
@@ -157,7 +161,7 @@ def _log(
     text: str | None = None,
     status: str | None = None,
 ) -> None:
-    db["timeline"].insert(
+    db.table("timeline").insert(
         {
             "submission_id": case_id,
             "at": iso(now),
@@ -195,7 +199,7 @@ def record_submission(
                 "SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM submissions WHERE year = ?", [year]
             )
         )["seq"]
-        table = db["submissions"]
+        table = db.table("submissions")
         table.insert(
             {
                 **asdict(draft),
@@ -210,7 +214,7 @@ def record_submission(
                 "updated_at": iso(now),
             }
         )
-        case = _case(table.get(table.last_pk))
+        case = _case(table.get(table.last_pk or 0))
         _log(db, case.id, "parent", "submitted", now, status="open")
         link_draft_files(db, draft_id, case.id)
         enqueue(db, notices(case), case.id, now)
@@ -218,7 +222,7 @@ def record_submission(
 
 
 def _change(db: Database, case: Case, values: dict, now: datetime) -> None:
-    db["submissions"].update(case.id, {**values, "updated_at": iso(now)})
+    db.table("submissions").update(case.id, {**values, "updated_at": iso(now)})
 
 
 def add_case_message(
@@ -279,9 +283,11 @@ def escalate_case(
     notices: list[Notice],
     now: datetime,
     actor: str = "parent",
+    passed_by: str | None = None,
 ) -> None:
     """The case moves on to someone else: the parent says it is not resolved (the next
-    stage), or a member of staff passes it up (`actor` is then their role)."""
+    stage), or a member of staff passes it up (`actor` is then their role, and `passed_by`
+    the roles that have passed it up so far)."""
     with db.atomic():
         _change(
             db,
@@ -293,6 +299,7 @@ def escalate_case(
                 "status": "open",
                 "acknowledge_by": acknowledge_by,
                 "respond_by": respond_by,
+                "passed_by": passed_by,
                 "dsl_involved": int(case.dsl_involved or _with_dsl(case.kind, route)),
             },
             now,

@@ -38,7 +38,7 @@ def load_conversation(db: Database, person_id: str) -> Conversation | None:
 def save_conversation(
     db: Database, person_id: str, conversation: Conversation, now: datetime
 ) -> None:
-    db["conversations"].upsert(
+    db.table("conversations").upsert(
         {
             "person_id": person_id,
             "flow": conversation.flow,

@@ -30,7 +30,7 @@ def record_gap_decision(
     """Store a decision on the gap whose example is `question`; `covers` are all the logged
     questions of that gap, which are then no longer listed."""
     with db.atomic():
-        table = db["gap_decisions"]
+        table = db.table("gap_decisions")
         table.insert(
             {
                 "decided_at": iso(now),
@@ -42,8 +42,8 @@ def record_gap_decision(
                 "pointer": pointer,
             }
         )
-        decision_id = int(table.last_pk)
-        db["gap_reviewed"].upsert_all(
+        decision_id = int(table.last_pk or 0)
+        db.table("gap_reviewed").upsert_all(
             [{"question": text, "decision_id": decision_id} for text in covers], pk="question"
         )
     return decision_id

@@ -12,7 +12,7 @@ migrations = Migrations("policybot")
 @migrations()
 def m001_questions(db: Database) -> None:
     # Question log for the knowledge-gap report. No chat identity is stored here.
-    db["questions"].create(
+    db.table("questions").create(
         {
             "id": int,
             "asked_at": str,
@@ -25,24 +25,24 @@ def m001_questions(db: Database) -> None:
         pk="id",
         not_null={"asked_at", "text", "outcome"},
     )
-    db["questions"].create_index(["asked_at"])
+    db.table("questions").create_index(["asked_at"])
 
 
 @migrations()
 def m002_casework(db: Database) -> None:
     # Concerns, complaints, reports and safeguarding referrals, with everything around them.
-    db["people"].create(
+    db.table("people").create(
         {"id": str, "role": str, "display_name": str, "first_seen": str, "last_seen": str},
         pk="id",  # the transport-prefixed chat identity, e.g. "tg:12345"
         not_null={"role", "first_seen", "last_seen"},
     )
     # Where a role's notifications are delivered ("office" is the fallback for all roles).
-    db["role_chats"].create(
+    db.table("role_chats").create(
         {"role": str, "chat_id": str, "updated_at": str},
         pk="role",
         not_null={"chat_id", "updated_at"},
     )
-    db["submissions"].create(
+    db.table("submissions").create(
         {
             "id": int,
             "reference": str,  # e.g. BH-2026-0042: prefix, year, per-year sequence
@@ -89,11 +89,11 @@ def m002_casework(db: Database) -> None:
         },
         defaults={"stage": 0, "anonymous": 0},
     )
-    db["submissions"].create_index(["reference"], unique=True)
-    db["submissions"].create_index(["year", "seq"], unique=True)
-    db["submissions"].create_index(["draft_id"], unique=True)
-    db["submissions"].create_index(["person_id"])
-    db["timeline"].create(
+    db.table("submissions").create_index(["reference"], unique=True)
+    db.table("submissions").create_index(["year", "seq"], unique=True)
+    db.table("submissions").create_index(["draft_id"], unique=True)
+    db.table("submissions").create_index(["person_id"])
+    db.table("timeline").create(
         {
             "id": int,
             "submission_id": int,
@@ -107,8 +107,8 @@ def m002_casework(db: Database) -> None:
         foreign_keys=[("submission_id", "submissions", "id")],
         not_null={"submission_id", "at", "actor", "event"},
     )
-    db["timeline"].create_index(["submission_id"])
-    db["attachments"].create(
+    db.table("timeline").create_index(["submission_id"])
+    db.table("attachments").create(
         {
             "id": int,
             "submission_id": int,  # NULL while the draft it came with is unsent
@@ -127,9 +127,9 @@ def m002_casework(db: Database) -> None:
         foreign_keys=[("submission_id", "submissions", "id")],
         not_null={"person_id", "kind", "received_at"},
     )
-    db["attachments"].create_index(["submission_id"])
-    db["attachments"].create_index(["draft_id"])
-    db["conversations"].create(
+    db.table("attachments").create_index(["submission_id"])
+    db.table("attachments").create_index(["draft_id"])
+    db.table("conversations").create(
         {
             "person_id": str,
             "flow": str,
@@ -141,7 +141,7 @@ def m002_casework(db: Database) -> None:
         pk="person_id",
         not_null={"flow", "step", "draft_id", "draft", "updated_at"},
     )
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "submission_id": int,
@@ -164,14 +164,14 @@ def m002_casework(db: Database) -> None:
         not_null={"text", "status", "attempts", "created_at"},
         defaults={"status": "pending", "attempts": 0},
     )
-    db["outbox"].create_index(["status", "next_attempt_at"])
+    db.table("outbox").create_index(["status", "next_attempt_at"])
 
 
 @migrations()
 def m003_staff(db: Database) -> None:
     # Staff invites (the one-time code only as its sha256), the audit trail, when a case
     # was acknowledged and resolved, and which deadline reminders went out.
-    db["staff_invites"].create(
+    db.table("staff_invites").create(
         {
             "id": int,
             "code_sha256": str,
@@ -185,9 +185,9 @@ def m003_staff(db: Database) -> None:
         pk="id",
         not_null={"code_sha256", "role", "created_at", "expires_at"},
     )
-    db["staff_invites"].create_index(["code_sha256"], unique=True)
+    db.table("staff_invites").create_index(["code_sha256"], unique=True)
     # Append-only: every staff action and case view, allowed or refused.
-    db["audit"].create(
+    db.table("audit").create(
         {
             "id": int,
             "at": str,
@@ -201,7 +201,7 @@ def m003_staff(db: Database) -> None:
         pk="id",
         not_null={"at", "actor", "actor_role", "action", "allowed"},
     )
-    db["audit"].create_index(["reference"])
+    db.table("audit").create_index(["reference"])
     db.execute(
         "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
         "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"
@@ -210,28 +210,28 @@ def m003_staff(db: Database) -> None:
         "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
         "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"
     )
-    db["submissions"].add_column("acknowledged_at", str)
-    db["submissions"].add_column("resolved_at", str)
+    db.table("submissions").add_column("acknowledged_at", str)
+    db.table("submissions").add_column("resolved_at", str)
     # Reminders, escalation notices and digests already queued, one row per occasion, so
     # a tick that runs every minute sends each once.
-    db["reminders_sent"].create({"key": str, "sent_at": str}, pk="key", not_null={"sent_at"})
+    db.table("reminders_sent").create({"key": str, "sent_at": str}, pk="key", not_null={"sent_at"})
 
 
 @migrations()
 def m004_handled_updates(db: Database) -> None:
     # Telegram delivers updates at least once (a restart re-fetches unconfirmed ones, a
     # webhook is retried): the ids already handled, so each has its effect once.
-    db["handled_updates"].create(
+    db.table("handled_updates").create(
         {"update_id": int, "handled_at": str}, pk="update_id", not_null={"handled_at"}
     )
-    db["handled_updates"].create_index(["handled_at"])
+    db.table("handled_updates").create_index(["handled_at"])
 
 
 @migrations()
 def m005_received_updates(db: Database) -> None:
     # Updates as received, until handled: the polling library confirms a batch to Telegram
     # before handling it, so a crash would otherwise lose what was waiting in memory.
-    db["received_updates"].create(
+    db.table("received_updates").create(
         {"update_id": int, "payload": str, "received_at": str},
         pk="update_id",
         not_null={"payload", "received_at"},
@@ -243,13 +243,13 @@ def m006_staff_roles(db: Database) -> None:
     # The staff registry, one row per role a person holds: a headteacher who is also the
     # designated safeguarding lead registers twice and keeps both. people.role now only
     # records the first role held (or "parent").
-    db["staff_roles"].create(
+    db.table("staff_roles").create(
         {"person_id": str, "role": str, "name": str, "since": str},
         pk=("person_id", "role"),
         foreign_keys=[("person_id", "people", "id")],
         not_null={"since"},
     )
-    db["staff_roles"].create_index(["role"])
+    db.table("staff_roles").create_index(["role"])
     db.execute(
         "INSERT INTO staff_roles (person_id, role, name, since) "
         "SELECT id, role, display_name, first_seen FROM people WHERE role != 'parent'"
@@ -271,15 +271,15 @@ def m040_update_attempts(db: Database) -> None:
     # An update whose handling failed stays unhandled and is tried again, a bounded number of
     # times (a crash while it was in hand counts): then it is given up, kept a while for a
     # person to look at, and never replayed.
-    db["received_updates"].add_column("attempts", int, not_null_default=0)
-    db["received_updates"].add_column("failed_at", str)
+    db.table("received_updates").add_column("attempts", int, not_null_default=0)
+    db.table("received_updates").add_column("failed_at", str)
 
 
 @migrations()
 def m050_web_sign_in(db: Database) -> None:
     # The staff web console: one-time sign-in links and sessions, each kept only as a
     # sha256 so a copy of the database signs nobody in.
-    db["web_links"].create(
+    db.table("web_links").create(
         {
             "id": int,
             "token_sha256": str,
@@ -291,8 +291,8 @@ def m050_web_sign_in(db: Database) -> None:
         pk="id",
         not_null={"token_sha256", "person_id", "created_at", "expires_at"},
     )
-    db["web_links"].create_index(["token_sha256"], unique=True)
-    db["web_sessions"].create(
+    db.table("web_links").create_index(["token_sha256"], unique=True)
+    db.table("web_sessions").create(
         {
             "id": int,
             "session_sha256": str,
@@ -306,7 +306,7 @@ def m050_web_sign_in(db: Database) -> None:
         pk="id",
         not_null={"session_sha256", "person_id", "csrf_token", "created_at", "last_seen_at"},
     )
-    db["web_sessions"].create_index(["session_sha256"], unique=True)
+    db.table("web_sessions").create_index(["session_sha256"], unique=True)
 
 
 @migrations()
@@ -314,7 +314,7 @@ def m051_gap_decisions(db: Database) -> None:
     # What staff decided about a knowledge gap: a new phrasing of a curated answer (target
     # the entry id), out of scope (target an [[out_of_scope]] id, or a new pointer), or
     # dismissed. Accepted phrasings are loaded with the curated answers.
-    db["gap_decisions"].create(
+    db.table("gap_decisions").create(
         {
             "id": int,
             "decided_at": str,
@@ -329,7 +329,7 @@ def m051_gap_decisions(db: Database) -> None:
         not_null={"decided_at", "actor", "actor_role", "decision", "question"},
     )
     # Every logged question a decision covered, so the gap is not listed again.
-    db["gap_reviewed"].create(
+    db.table("gap_reviewed").create(
         {"question": str, "decision_id": int},
         pk="question",
         foreign_keys=[("decision_id", "gap_decisions", "id")],
@@ -341,19 +341,30 @@ def m051_gap_decisions(db: Database) -> None:
 def m008_feedback_tokens(db: Database) -> None:
     # 👍/👎 buttons carry a random token for their own answer, not the question's row id,
     # so a forged button cannot vote on another person's question.
-    db["questions"].add_column("feedback_token", str)
-    db["questions"].create_index(["feedback_token"], unique=True)
+    db.table("questions").add_column("feedback_token", str)
+    db.table("questions").create_index(["feedback_token"], unique=True)
 
 
 @migrations()
 def m010_safeguarding_hold(db: Database) -> None:
     # Whether the DSL has ever been on a case's route: the legal hold and the parent's
     # escalation follow that history, not the route it has now. Existing cases from theirs.
-    db["submissions"].add_column("dsl_involved", int, not_null_default=0)
+    db.table("submissions").add_column("dsl_involved", int, not_null_default=0)
     db.execute(
         "UPDATE submissions SET dsl_involved = 1 WHERE kind = 'safeguarding' "
         "OR '+' || route || '+' LIKE '%+dsl+%'"
     )
     # The child a case is about (a referral asks for it); another branch may add it too.
-    if "child_name" not in db["submissions"].columns_dict:
-        db["submissions"].add_column("child_name", str)
+    if "child_name" not in db.table("submissions").columns_dict:
+        db.table("submissions").add_column("child_name", str)
+
+
+@migrations()
+def m030_child_and_passed_by(db: Database) -> None:
+    # Who the case is about (the child) and, optionally, who the parent is, so staff know
+    # which child; erased like the rest of what was written. `passed_by` lists the staff
+    # roles ("+"-joined) that passed the case up: they keep sight of it but no longer act.
+    if "child_name" not in db.table("submissions").columns_dict:  # m010 may have added it
+        db.table("submissions").add_column("child_name", str)
+    db.table("submissions").add_column("parent_name", str)
+    db.table("submissions").add_column("passed_by", str)

@@ -60,7 +60,7 @@ def enqueue(
     """Queue notices; call inside the transaction that makes the change they announce."""
     for notice in notices:
         chat = notice.person_id or _chat_for_role(db, notice.role)
-        db["outbox"].insert(
+        db.table("outbox").insert(
             {
                 "submission_id": submission_id,
                 "recipient_role": notice.role,
@@ -76,10 +76,15 @@ def enqueue(
 
 
 def due_notifications(
-    db: Database, now: datetime, limit: int = 20, transport: str = "tg"
+    db: Database,
+    now: datetime,
+    limit: int = 20,
+    transport: str = "tg",
+    only_chat: str | None = None,
 ) -> list[Notification]:
-    """Notifications due by `now` that can be delivered over `transport`, oldest first.
-    Each one for a role goes to the chat its role resolves to now (or waits for one)."""
+    """Notifications due by `now` that can be delivered over `transport` (to `only_chat`
+    alone when given, as the terminal shows only its own person's), oldest first. Each
+    one for a role goes to the chat its role resolves to now (or waits for one)."""
     for_roles = list(
         db.query(
             "SELECT id, recipient_role, chat_id FROM outbox WHERE recipient_role IS NOT NULL "
@@ -96,8 +101,8 @@ def due_notifications(
         db.query(
             "SELECT id, chat_id, text, recipient_role, recipient_person, attempts FROM outbox "
             "WHERE status != 'sent' AND next_attempt_at <= ? AND chat_id LIKE ? "
-            "ORDER BY id LIMIT ?",
-            [iso(now), f"{transport}:%", limit],
+            "AND (? IS NULL OR chat_id = ?) ORDER BY id LIMIT ?",
+            [iso(now), f"{transport}:%", only_chat, f"{transport}:{only_chat}", limit],
         )
     )
     return [

@@ -33,7 +33,7 @@ def set_role_chat(db: Database, role: str, chat_id: str | None, now: datetime) -
     if chat_id is None:
         db.execute("DELETE FROM role_chats WHERE role = ?", [role])
     else:
-        db["role_chats"].upsert(
+        db.table("role_chats").upsert(
             {"role": role, "chat_id": chat_id, "updated_at": iso(now)}, pk="role"
         )
 

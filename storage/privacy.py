@@ -30,6 +30,7 @@ CLEARED = (
     "contact_method",
     "contact_detail",
     "child_name",
+    "parent_name",
 )
 _HIDDEN_COLUMNS = {"id", "draft_id", "person_id"}
 _FILE_COLUMNS = "submission_id, kind, file_name, mime_type, size, sha256, received_at"
@@ -51,7 +52,7 @@ def export_person(db: Database, person_id: str) -> dict[str, Any]:
         None,
     )
     cases = []
-    for row in db["submissions"].rows_where("person_id = ?", [person_id], order_by="id"):
+    for row in db.table("submissions").rows_where("person_id = ?", [person_id], order_by="id"):
         hidden = _STAFF_ONLY | (_NOT_SENT_TO_ANONYMOUS if row["anonymous"] else frozenset())
         timeline = [
             entry

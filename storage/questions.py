@@ -20,7 +20,7 @@ def log_question(
     """Record a question (without who asked it); the token its feedback buttons carry,
     random so that no one can vote on a question they were not answered."""
     token = secrets.token_hex(8)
-    db["questions"].insert(
+    db.table("questions").insert(
         {
             "asked_at": now(),
             "text": text[:MAX_LOGGED_CHARS],
@@ -41,11 +41,19 @@ def record_feedback(db: Database, token: str, helpful: bool) -> bool:
     return rows == 1
 
 
+def logged_question(db: Database, token: str) -> str | None:
+    """The text of the question answered with `token` (to ask it again from a button)."""
+    rows = list(db.query("SELECT text FROM questions WHERE feedback_token = ?", [token]))
+    return rows[0]["text"] if rows else None
+
+
 def knowledge_gaps(db: Database) -> list[str]:
-    """Questions the bot declined, or whose answer got 👎: what the knowledge base lacks."""
+    """Questions the bot declined or could only guess at ("did you mean"), or whose answer
+    got 👎: what the knowledge base lacks."""
     return [
         row["text"]
         for row in db.query(
-            "SELECT text FROM questions WHERE outcome = 'decline' OR feedback = -1 ORDER BY id"
+            "SELECT text FROM questions WHERE outcome IN ('decline', 'clarify') "
+            "OR feedback = -1 ORDER BY id"
         )
     ]

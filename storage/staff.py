@@ -25,7 +25,7 @@ class StaffMember:
 def create_invite(
     db: Database, code_sha256: str, role: str, name: str, now: datetime, expires: datetime
 ) -> None:
-    db["staff_invites"].insert(
+    db.table("staff_invites").insert(
         {
             "code_sha256": code_sha256,
             "role": role,
@@ -82,7 +82,7 @@ def configure_office_chat(db: Database, chat_id: str | None, now: datetime) -> N
     registered for the office by invitation keeps it: a restart without the setting must
     not silently stop every notification that waits for the office."""
     with db.atomic():
-        if not db["staff_roles"].count_where("role = ?", [OFFICE]):
+        if not db.table("staff_roles").count_where("role = ?", [OFFICE]):
             set_role_chat(db, OFFICE, chat_id, now)
 
 

@@ -22,7 +22,7 @@ def create_sign_in_link(
     db: Database, token_sha256: str, person_id: str, now: datetime, expires: datetime
 ) -> None:
     with db.atomic():
-        db["web_links"].insert(
+        db.table("web_links").insert(
             {
                 "token_sha256": token_sha256,
                 "person_id": person_id,
@@ -61,7 +61,7 @@ def start_session(
     expires: datetime,
 ) -> None:
     with db.atomic():
-        db["web_sessions"].insert(
+        db.table("web_sessions").insert(
             {
                 "session_sha256": session_sha256,
                 "person_id": person_id,

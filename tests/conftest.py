@@ -11,13 +11,24 @@ import pytest
 from handlers.engine import Engine
 from handlers.replies import Incoming, Person, Reply
 from knowledge.school import Knowledge, load_knowledge
+from knowledge.semantic import CACHE_ENV
 from storage.db import open_database
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_driver import BOT_NAME, TOKEN, running_bot
 
 
+@pytest.fixture(scope="session", autouse=True)
+def embedding_cache(tmp_path_factory) -> Iterator[None]:
+    """Embeddings are cached in a folder of the test run's own, never the user's; the CLI
+    subprocesses that tests start inherit it."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("embeddings")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
-def knowledge() -> Knowledge:
+def knowledge(embedding_cache) -> Knowledge:
     return load_knowledge()
 
 

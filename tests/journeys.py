@@ -18,6 +18,8 @@ def raise_concern(
     about: str = "Something in my child's class",
     class_name: str | None = "Year 3",
     kind: str = "A concern",
+    child: str = "Tom Smith",
+    parent: str | None = "Sam Smith",
     details: str = DETAILS,
     outcome: str = "A word with the class, please.",
     contact: str = "Reply here in the chat",
@@ -29,6 +31,11 @@ def raise_concern(
     if class_name:
         chat.press(class_name)
     chat.press(kind)
+    chat.send(child)
+    if parent:
+        chat.send(parent)
+    else:
+        chat.press("Skip")
     chat.send(details)
     chat.send(outcome)
     chat.press(contact)
@@ -64,6 +71,9 @@ def report_incident(
         chat.send(notes)
     chat.press("Done")
     chat.press("Yes, keep me anonymous" if anonymous else "No, the school can reply")
+    if not anonymous:
+        chat.press("Skip")  # the child's name
+        chat.press("Skip")  # the parent's name
     if submit:
         chat.press("Submit")
     return chat.last

@@ -62,6 +62,8 @@ def test_concern_report_and_safeguarding_through_the_terminal(tmp_path):
                 "Something in my child's class",
                 "Year 3",
                 "A formal complaint",
+                "Tom Smith",
+                "Skip",
                 "Homework has been set for Year 3 that nobody can do, for three weeks running.",
                 "Homework that matches what was taught.",
                 "Reply here in the chat",
@@ -76,6 +78,8 @@ def test_concern_report_and_safeguarding_through_the_terminal(tmp_path):
                 "/attach /no/such/file.png",
                 "Done",
                 "No, the school can reply to me",
+                "Ella Smith",
+                "Sam Smith",
                 "Submit",
                 "/concern",
                 "The headteacher",
@@ -96,7 +100,7 @@ def test_concern_report_and_safeguarding_through_the_terminal(tmp_path):
     assert "If a child is in immediate danger call 999" in out
     listed = cases(tmp_path)
     assert [(c["reference"], c["kind"], c["route"], c["status"]) for c in listed] == [
-        ("BH-2026-0001", "complaint", "class_teacher:Year 3", "open"),
+        ("BH-2026-0001", "complaint", "headteacher", "open"),  # stage 1: the head
         ("BH-2026-0002", "report", "headteacher+dsl", "open"),
         ("BH-2026-0003", "safeguarding", "dsl", "open"),
     ]
@@ -115,15 +119,18 @@ def test_concern_report_and_safeguarding_through_the_terminal(tmp_path):
 
 def test_buttons_by_number_and_restart_between_runs(tmp_path):
     first = policybot(tmp_path, "chat", stdin="/concern\n3\n1\n")  # whole-school, a concern
-    assert "What happened?" in first.stdout
+    assert "What is your child's name?" in first.stdout
     second = policybot(
         tmp_path,
         "chat",
         stdin=(
+            "Tom Smith\n1\n"  # the new session asks the form's question: no "Carry on?" first
             "The school gate is locked too early and children wait outside in the rain.\n"
             "Open it ten minutes earlier.\n1\n1\n"
         ),
-    )  # a new process carries on the same flow
+    )  # a new process carries on the same flow, and says so
+    assert "Welcome back. You were part-way through raising a concern" in second.stdout
+    assert "Carry on" not in second.stdout
     assert "Your concern has been sent" in second.stdout, second.stdout[-2000:]
     assert [c["route"] for c in cases(tmp_path)] == ["headteacher"]
 

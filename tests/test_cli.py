@@ -16,6 +16,7 @@ from bot.cli import build_parser, main
 KEYS = {
     "question",
     "answered",
+    "outcome",
     "section",
     "title",
     "answer",
@@ -42,8 +43,12 @@ def run_cli(*args: str, stdin: str = "", tmp_path: Path) -> subprocess.Completed
 def assert_contract(obj: dict) -> None:
     assert set(obj) == KEYS
     assert isinstance(obj["answered"], bool)
+    assert obj["outcome"] in ("answer", "clarify", "decline")
+    assert obj["answered"] == (obj["outcome"] != "decline")
     assert 0.0 <= obj["confidence"] <= 1.0
-    assert obj["action"] in (None, "concern", "report")
+    assert obj["action"] in (None, "concern", "report", "safeguarding")
+    if obj["outcome"] == "clarify":  # "did you mean": 2 to 4 sections to choose from
+        assert 1 <= len(obj["alternatives"]) <= 3
     for alt in obj["alternatives"]:
         assert set(alt) == {"section", "title", "confidence"}
     if obj["answered"]:
@@ -108,12 +113,30 @@ def test_eval_reports_policybot_beside_both_baselines(tmp_path):
     result = run_cli("eval", str(DEV), "--json", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     systems = {row["system"]: row for row in json.loads(result.stdout)}
-    assert set(systems) == {"policybot", "wratio-passages", "bm25-passages"}
+    assert set(systems) == {"policybot", "words-only", "wratio-passages", "bm25-passages"}
     ours = systems["policybot"]
     assert ours["in_scope"] == 60
     assert ours["out_of_scope"] == 20
     for baseline in ("wratio-passages", "bm25-passages"):
-        assert ours["top1_accuracy"] > systems[baseline]["top1_accuracy"]
+        assert ours["top1_in_scope"] > systems[baseline]["top1_in_scope"]
+        assert ours["confident_wrong"] < systems[baseline]["confident_wrong"]
+
+
+def test_eval_prints_every_measure_and_a_reliability_table(tmp_path):
+    result = run_cli("eval", str(DEV), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for heading in ("top-1", "OOS declined", "in-scope declined", "confident wrong", "one tap"):
+        assert heading in result.stdout
+    assert "reliability" in result.stdout
+    assert "0.9-1.0" in result.stdout
+
+
+@pytest.mark.parametrize(("audience", "section"), [("parent", "6"), ("staff", "4")])
+def test_ask_as_an_audience(capsys, audience, section):
+    assert main(["ask", "can I post this photo?", "--json", "--as", audience]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert_contract(obj)
+    assert obj["section"] == section
 
 
 def test_bad_school_dir_is_one_line_error(tmp_path, capsys, monkeypatch):

@@ -154,6 +154,8 @@ def test_too_short_is_kept_and_added_to(chat, db):
     chat.send("/concern")
     chat.press("A whole-school matter")
     chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.press("Skip")
     chat.send("Lunch queue.")
     assert "say a bit more" in chat.text
     chat.send("Children wait twenty minutes and some do not get to eat.")
@@ -176,6 +178,8 @@ def test_long_text_message_is_said(chat):
     chat.send("/concern")
     chat.press("A whole-school matter")
     chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.press("Skip")
     chat.send("x " * 2000)
     assert "I've kept every word" in chat.text
     assert "What would put it right" in chat.text
@@ -186,6 +190,8 @@ def test_non_text_where_text_was_expected_is_kindly_reprompted(chat, media):
     chat.send("/concern")
     chat.press("A whole-school matter")
     chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.press("Skip")
     chat.send(media=media)
     assert f"Thanks for the {media}, but I need typed words here" in chat.text
     assert "What happened?" in chat.text
@@ -195,6 +201,8 @@ def test_choices_can_be_typed_in_words(chat, db):
     chat.send("/concern")
     chat.send("whole-school matter")
     chat.send("complaint")
+    chat.send("Tom Smith")
+    chat.send("skip")
     chat.send(DETAILS)
     chat.send("A reply")
     chat.send("email")
@@ -267,7 +275,9 @@ SCRIPT = [
     ("about", lambda chat: chat.send("/concern")),
     ("class", lambda chat: chat.press("Something in my child's class")),
     ("kind", lambda chat: chat.press("Year 2")),
-    ("details", lambda chat: chat.press("A concern")),
+    ("child", lambda chat: chat.press("A concern")),
+    ("parent", lambda chat: chat.send("Tom Smith")),
+    ("details", lambda chat: chat.press("Skip")),
     ("outcome", lambda chat: chat.send(DETAILS)),
     ("contact", lambda chat: chat.send("An apology.")),
     ("detail", lambda chat: chat.press("Phone")),
@@ -359,8 +369,12 @@ def test_something_else_points_to_the_routes_outside_the_procedure(chat, db):
         "grievance",
     ):
         assert route in chat.text
-    assert db["conversations"].count == 0
+    assert "01632 960 000" in chat.text  # a person to ask
+    assert db["conversations"].count == 1  # still in the form: asked again what it is about
+    assert "A whole-school matter" in chat.labels
     assert all_cases(db) == []
+    chat.press("A whole-school matter")
+    assert "concern or a formal complaint" in chat.text
 
 
 @pytest.mark.parametrize(
@@ -381,6 +395,8 @@ def test_excluded_topics_in_the_text_get_a_pointer_and_a_choice(chat, db, detail
     chat.send("/concern")
     chat.press("A whole-school matter")
     chat.press("A formal complaint")
+    chat.send("Tom Smith")
+    chat.press("Skip")
     chat.send(details)
     assert words in chat.text
     assert "Carry on with my concern" in chat.labels
@@ -404,3 +420,42 @@ def test_asking_for_the_same_flow_again_carries_on(chat):
     chat.send("/concern")
     assert "Carrying on where you left off" in chat.text
     assert "concern or a formal complaint" in chat.text
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "The class teacher is rude to my son every day and ignores my emails.",
+        "His teacher keeps my son in at every playtime and will not say why.",
+        "Mrs Example shouts at the children all day and my son dreads going in.",
+    ],
+)
+def test_a_concern_about_the_class_teacher_goes_to_the_headteacher(knowledge, db, details):
+    engine = engine_with(knowledge, db, class_teachers={"Year 3": "Mrs Example"})
+    chat = Chat(engine, Person("test:p"))
+    raise_concern(chat, details=details, submit=False)
+    assert "It will go to the Headteacher" in chat.text
+    assert "about the class teacher, it goes to the headteacher instead" in chat.text
+    chat.press("Submit")
+    case = only_case(db)
+    assert (case.route, case.assignee_role) == ("headteacher", "headteacher")
+    assert "about the class teacher, it goes to the headteacher instead" in chat.text
+    assert [n["recipient_role"] for n in notices(db)] == ["headteacher"]
+
+
+@pytest.mark.parametrize(
+    ("contact", "detail", "said"),
+    [
+        ("Email", "sam@example.com", "The school will reply by email to sam@example.com"),
+        ("Phone", "07700 900123", "The school will phone you on 07700 900123"),
+        ("Reply here in the chat", None, "Replies will come to you here"),
+    ],
+)
+def test_the_confirmation_names_the_chosen_way_to_reply(chat, db, contact, detail, said):
+    raise_concern(chat, contact=contact, submit=False)
+    if detail:
+        chat.send(detail)
+    chat.press("Submit")
+    assert said in chat.text
+    if detail:
+        assert "Replies will come to you here" not in chat.text

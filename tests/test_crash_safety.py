@@ -57,7 +57,9 @@ def test_kill_9_mid_flow_then_restart_resumes_and_stores_once(tmp_path):
         os.kill(first.pid, signal.SIGKILL)
 
     with _start(tmp_path) as second:
-        _say(second, "A concern", "What happened")  # the restart carries on at the same step
+        _say(second, "A concern", "child's name")  # the restart carries on at the same step
+        _say(second, "Tom Smith", "your name")
+        _say(second, "Skip", "What happened")
         _say(second, DETAILS, "put it right")
         _say(second, "A word with the class, please.", "Reply here in the chat")
         _say(second, "Reply here in the chat", "Submit")

@@ -12,7 +12,7 @@ from handlers.engine import Engine
 from storage.audit import audit_of
 from storage.cases import case_by_reference, timeline_of
 from tests.conftest import NOW
-from tests.journeys import raise_concern, report_incident
+from tests.journeys import DETAILS, raise_concern, report_incident
 from tests.staffing import register
 
 REF = "BH-2026-0001"
@@ -43,13 +43,19 @@ def test_class_teacher_inbox_card_and_acknowledge(engine, chat, db):
     teacher = register(engine, "class_teacher:Year 3")
     raise_concern(chat)
     teacher.send("/inbox")
-    assert (
-        f"{REF}: concern, waiting to be acknowledged, acknowledge by Monday 9 March"
-        in teacher.text
+    assert f"{REF} — concern, Year 3" in teacher.text
+    assert f'"{DETAILS}"' in teacher.text
+    assert "raised today; waiting to be acknowledged; acknowledge by Monday 9 March" in (
+        teacher.text
     )
     teacher.press(REF)
     assert "What they told us" in teacher.text
-    assert "audit: test:class_teacher:Year 3" in teacher.text
+    assert "Child: Tom Smith" in teacher.text
+    assert "From: Sam Smith; reply by chat" in teacher.text
+    assert "class_teacher:Year 3: submitted" not in teacher.text  # the parent submitted it
+    assert "parent: submitted" in teacher.text
+    assert "audit:" not in teacher.text  # kept in the audit trail, not in the timeline
+    assert audit_of(db, REF)[-1].action == "view"
     assert teacher.labels[:5] == [
         "Acknowledge",
         "Reply to parent",
@@ -102,8 +108,16 @@ def test_escalate_goes_up_and_resolve_asks_for_an_outcome(engine, chat, db):
     head = register(engine, "headteacher")
     raise_concern(chat)
     teacher.send(button=f"1:sesc:{REF}")
-    assert "Passed to the Headteacher" in teacher.text
+    assert "Pass BH-2026-0001 to the Headteacher?" in teacher.text  # nothing changes yet
+    assert case_by_reference(db, REF).assignee_role == "class_teacher:Year 3"
+    teacher.press("Yes, pass it to the Headteacher")
+    assert "Passed to the Headteacher, who will acknowledge it by" in teacher.text
     assert case_by_reference(db, REF).assignee_role == "headteacher"
+    assert teacher.labels == ["Add internal note", "Inbox"]  # sight of it, no more actions
+    teacher.send("/inbox")
+    assert REF not in teacher.text
+    teacher.send(button=f"1:sres:{REF}")  # a forged or old Resolve is refused politely
+    assert "You passed BH-2026-0001 up" in teacher.text
     head.send("/inbox")
     head.press(REF)
     head.press("Resolve")
@@ -128,6 +142,7 @@ def test_headteacher_never_sees_a_case_about_themselves(engine, chat, db):
     chair.send("/inbox")
     chair.press(REF)
     chair.press("Escalate")
+    chair.press("Yes, pass it")
     case = case_by_reference(db, REF)
     assert case.assignee_role == "vice_chair"
     assert "headteacher" not in case.route
@@ -175,7 +190,7 @@ def test_office_sees_a_reference_list_without_details(engine, chat, db):
     assert REF in office.text
     assert "acknowledge by 2026-03-09" in office.text
     assert "WhatsApp" not in office.text
-    assert office.labels == []
+    assert office.labels == ["Main menu"]
 
 
 def test_overdue_cases_are_marked(knowledge, db, chat):
@@ -184,7 +199,7 @@ def test_overdue_cases_are_marked(knowledge, db, chat):
     teacher = register(later, "class_teacher:Year 3")
     teacher.send("/inbox")
     assert "OVERDUE" in teacher.text
-    assert f"{REF} (overdue)" in teacher.labels
+    assert f"{REF} · concern · overdue" in teacher.labels
 
 
 def test_audit_is_append_only(engine, chat, db):

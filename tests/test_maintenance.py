@@ -3,6 +3,7 @@ backup that restores, and `doctor` catching what would hurt in production."""
 
 from __future__ import annotations
 
+import shutil
 import stat
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.cli import main
 from handlers.engine import Engine
 from handlers.replies import Person
+from knowledge.school import DEFAULT_SCHOOL_DIR
 from storage.db import open_database
 from tests.conftest import NOW, Chat
 from tests.journeys import raise_concern
@@ -69,3 +71,22 @@ def test_doctor_flags_a_malformed_token_without_printing_it(env, capsys, monkeyp
     out = capsys.readouterr().out
     assert "FAIL  Telegram token" in out
     assert "not a real token" not in out
+
+
+def test_doctor_flags_the_example_or_a_missing_office_phone(env, capsys, monkeypatch):
+    assert main(["doctor"]) == 0  # advice, not a failure
+    assert "WARN  office contact: [school] phone is still the example number" in (
+        capsys.readouterr().out
+    )
+    school = env / "school"
+    shutil.copytree(DEFAULT_SCHOOL_DIR, school)
+    toml = school / "school.toml"
+    toml.write_text(
+        "\n".join(line for line in toml.read_text().splitlines() if not line.startswith("phone ="))
+    )
+    monkeypatch.setenv("POLICYBOT_SCHOOL_DIR", str(school))
+    assert main(["doctor"]) == 0
+    assert "WARN  office contact: no [school] phone" in capsys.readouterr().out
+    toml.write_text(toml.read_text().replace("[school]\n", '[school]\nphone = "020 7946 0123"\n'))
+    assert main(["doctor"]) == 0
+    assert 'ok    office contact: "Ask a person" gives 020 7946 0123' in capsys.readouterr().out

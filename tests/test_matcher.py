@@ -81,6 +81,9 @@ def test_confidence_is_in_range_and_ordered(knowledge):
         ("my child is being cyberbullied", "report"),
         ("can I post photos from sports day", None),
         ("what does the school post on X", None),
+        ("my daughter is being bullied in a group chat", "report"),
+        ("what is cyberbullying", None),  # asking about a rule, not telling what happened
+        ("will my child's photo be posted on the school twitter", None),
     ],
 )
 def test_action(text, action):
@@ -98,21 +101,33 @@ def test_normalise_maps_abbreviations_and_synonyms():
 
 
 def test_typos_corrected_against_vocabulary(knowledge):
-    assert knowledge.matcher.match("can i post picturs of the nativty on facebok").section == "6"
+    match = knowledge.matcher.match("can i post picturs of the nativty on facebok", "parent")
+    assert match.section == "6"
 
 
 @pytest.mark.parametrize(
-    ("name", "top1", "out_declined", "in_declined"),
-    [("dev_questions.jsonl", 0.92, 0.90, 0.05), ("heldout_questions.jsonl", 0.85, 0.70, 0.05)],
+    ("name", "floor"),
+    [
+        (
+            "dev_questions.jsonl",
+            {"top1_in_scope": 0.95, "out_of_scope_declined": 0.95, "right_within_one_tap": 0.97},
+        ),
+        (
+            "heldout_questions.jsonl",
+            {"top1_in_scope": 0.85, "out_of_scope_declined": 0.8, "right_within_one_tap": 0.88},
+        ),
+    ],
 )
-def test_answer_quality_does_not_regress(knowledge, name, top1, out_declined, in_declined):
-    """dev: the issue's targets. heldout: written from the policy alone by someone who saw
-    neither the dev set nor the curated answers; a floor under today's figures."""
+def test_answer_quality_does_not_regress(knowledge, name, floor):
+    """dev: part of the data the decision was fitted on. heldout: written from the policy
+    alone by someone who saw neither the dev set nor the curated answers; never tuned on,
+    a floor under today's figures. On both, a confident wrong answer stays rare."""
     questions = load_questions(Path(__file__).parent / "data" / name)
     result = score("policybot", matcher_predictor(knowledge.matcher), questions).summary()
-    assert result["top1_accuracy"] >= top1
-    assert result["out_of_scope_declined"] >= out_declined
-    assert result["in_scope_declined"] <= in_declined
+    for measure, least in floor.items():
+        assert result[measure] >= least, (measure, result)
+    assert result["in_scope_declined"] <= 0.08, result
+    assert result["confident_wrong"] <= 0.02, result
 
 
 @pytest.mark.parametrize(

@@ -136,3 +136,35 @@ def test_a_retry_after_revocation_goes_to_whoever_holds_the_role_now(knowledge, 
     set_role_chat(db, "office", "tg:-100555", NOW)
     [again] = due_notifications(db, NOW + timedelta(minutes=5), 10)
     assert (again.id, again.chat_id) == (due.id, "-100555")
+
+
+def test_the_terminal_chat_shows_its_own_notifications_once_and_marks_them_sent(engine, db):
+    from io import StringIO
+
+    from bot.console import run_chat
+
+    head = register(engine, "headteacher", "local:head")
+    parent = Chat(engine, Person("local:parent"))
+    raise_concern(parent, about="A whole-school matter", class_name=None)
+    case = case_by_reference(db, "BH-2026-0001")
+    record_staff_response(
+        db,
+        case,
+        "headteacher",
+        "We will look at it.",
+        [Notice("The school replied about BH-2026-0001.", person_id="local:parent")],
+        NOW,
+    )
+    Chat(engine, Person("tg:999")).send("hello")  # someone else's chat: never shown here
+    shown = StringIO()
+    run_chat(engine, head.person, StringIO("/help\n"), shown)
+    assert "Notification: For the Headteacher: a new concern, BH-2026-0001" in shown.getvalue()
+    assert "The school replied" not in shown.getvalue()
+    shown = StringIO()
+    run_chat(engine, parent.person, StringIO(""), shown)
+    assert "Notification: The school replied about BH-2026-0001." in shown.getvalue()
+    again = StringIO()
+    run_chat(engine, parent.person, StringIO(""), again)
+    assert "Notification" not in again.getvalue()
+    statuses = {row["status"] for row in db.query("SELECT status FROM outbox")}
+    assert statuses == {"sent"}

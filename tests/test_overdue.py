@@ -45,7 +45,7 @@ def test_the_inbox_marks_only_what_is_still_owed(knowledge, db):
     later = Engine(knowledge, db, clock=lambda: WEEKS_LATER)
     teacher = register(later, "class_teacher:Year 3", "test:teacher-later")
     teacher.send("/inbox")
-    assert f"{WAITING} (overdue)" in teacher.labels
-    assert ANSWERED in teacher.labels
+    assert f"{WAITING} · concern · overdue" in teacher.labels
+    assert f"{ANSWERED} · concern" in teacher.labels
     teacher.press(ANSWERED)
     assert "OVERDUE" not in teacher.text

@@ -44,7 +44,7 @@ def test_unsure_question_offers_closest_sections(chat, knowledge, monkeypatch):
     match = replace(knowledge.matcher.match("staff", "parent"), outcome="clarify")
     monkeypatch.setattr(knowledge.matcher, "match", lambda text, audience=None: match)
     chat.send("staff")
-    assert "I'm not sure I've understood" in chat.text
+    assert "I'm not sure which part you mean" in chat.text
     assert len(match.alternatives) >= 2
     for alt in match.alternatives:
         assert f"{alt.section} {knowledge.policy.section(alt.section).title}" in chat.labels
@@ -170,7 +170,7 @@ def test_a_registered_staff_member_gets_the_staff_rule_first(engine, chat):
     from tests.staffing import register
 
     teacher = register(engine, "class_teacher:Year 3")
-    teacher.send("can i post photos of the class")
-    chat.send("can i post photos of the class")
+    teacher.send("can i post photos of the class on facebook")
+    chat.send("can i post photos of the class on facebook")
     assert "(section 4," in teacher.text
     assert "(section 6," in chat.text

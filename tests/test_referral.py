@@ -76,6 +76,59 @@ def test_an_allegation_typed_in_a_concern_is_a_referral_not_a_concern(chat, db, 
     assert "within 5 school days" not in chat.text
 
 
+def test_a_concern_cut_short_by_a_referral_goes_whole_to_the_dsl_and_the_parent_is_told(
+    chat, db, engine
+):
+    register(engine, "dsl")
+    chat.send("/concern")
+    chat.press("Something in my child's class")
+    chat.press("Year 3")
+    chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.send("Sam Smith")
+    chat.send(
+        "My son says another boy in his class keeps pushing him. "
+        "Also his stepdad hits him at home when he is naughty."
+    )
+    case = only_case(db)
+    assert case.kind == "safeguarding"
+    assert "another boy in his class keeps pushing him" in case.details
+    assert (case.class_name, case.child_name, case.parent_name) == (
+        "Year 3",
+        "Tom Smith",
+        "Sam Smith",
+    )
+    assert notified(db) == ["dsl"]
+    assert "Your concern has not been sent separately" in chat.text
+    assert "such as what happens in Year 3, reaches the right person" in chat.text
+    assert "What is the child's name" not in chat.text  # already given in the concern
+
+
+def test_a_referral_outside_any_flow_says_nothing_about_a_concern(chat, db):
+    chat.send(DISCLOSURE)
+    assert "not been sent separately" not in chat.text
+
+
+def test_harm_by_the_class_teacher_in_a_class_concern_never_reaches_the_class_teacher(
+    chat, db, engine
+):
+    register(engine, "dsl")
+    chat.send("/concern")
+    chat.press("Something in my child's class")
+    chat.press("Year 3")
+    chat.press("A concern")
+    chat.send("Tom Smith")
+    chat.send("Sam Smith")
+    chat.send(
+        "The class teacher shouted at my son and grabbed his arm. "
+        "I do not want the teacher to see this."
+    )
+    case = only_case(db)
+    assert (case.kind, case.route, case.about) == ("safeguarding", "dsl+headteacher", "staff")
+    assert not any(role.startswith("class_teacher") for role in notified(db))
+    assert "it does not go to the person it is about" in chat.text
+
+
 # -- item 4: nobody left unalerted -------------------------------------------------------------
 def test_with_no_dsl_registered_the_head_and_office_are_told_and_so_is_the_parent(chat, db):
     chat.send(DISCLOSURE)

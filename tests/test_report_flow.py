@@ -199,3 +199,11 @@ def test_typed_done_finishes_the_evidence_step(chat):
     chat.press("A pupil")
     chat.send("done")
     assert "stay anonymous" in chat.text
+
+
+def test_a_file_sent_outside_any_flow_is_not_kept_and_the_report_is_offered(chat, db):
+    chat.send(media="photo", attachments=(screenshot(),))
+    assert "I haven't kept that" in chat.text
+    assert "Report an online incident" in chat.labels
+    assert "My cases" in chat.labels
+    assert db["attachments"].count == 0

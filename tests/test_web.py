@@ -529,6 +529,17 @@ def test_export_csv_since_a_date(app, engine, chat):
     assert head.get("/export.csv?since=yesterday").status_code == 400
 
 
+def test_export_keeps_the_audit_of_a_case_about_the_headteacher_from_them(app, engine, chat):
+    raise_concern(chat, about="The headteacher", class_name=None)
+    chair = staff(app, engine, "chair_of_governors")
+    assert chair.get(f"/cases/{REF}").status_code == 200  # the chair opens it: audited
+    rows = list(csv.DictReader(io.StringIO(chair.get("/export.csv?since=2026-01-01").text)))
+    assert "chair_of_governors" in rows[0]["audit"]
+    head = staff(app, engine, "headteacher")
+    rows = list(csv.DictReader(io.StringIO(head.get("/export.csv?since=2026-01-01").text)))
+    assert [(row["reference"], row["audit"]) for row in rows] == [(REF, "")]
+
+
 # -- knowledge gaps ---------------------------------------------------------------------------
 QUESTION = "who keeps the bhps feed going"
 
