@@ -74,7 +74,7 @@ def reply_to_match(
             + tuple(_way_on(match)),
         )
     section = policy.section(match.section or "")
-    audience_button = ()
+    audience_button: tuple[Button, ...] = ()
     if other:
         label = render("asking_as_button", audience=other[1]).strip()
         audience_button = (Button(label, buttons.encode("as", other[1], other[2])),)
@@ -116,7 +116,7 @@ def answer_question(
             knowledge,
             match,
             _feedback(token),
-            (audience, other, token) if differs else None,
+            (audience, other, token) if other and differs else None,
         )
     )
     return replies
