@@ -48,6 +48,7 @@ eval: $(STAMP)
 	$(BIN)/policybot eval tests/data/dev_questions.jsonl
 	$(BIN)/policybot eval tests/data/heldout_questions.jsonl
 	$(BIN)/policybot eval tests/data/safeguarding_train.jsonl
+	$(BIN)/policybot eval tests/data/safeguarding_fresh.jsonl
 	if [ -f tests/data/safeguarding_heldout.jsonl ]; then \
 		$(BIN)/policybot eval tests/data/safeguarding_heldout.jsonl; fi
 	@if [ -f tests/data/heldout2_questions.jsonl ]; then \

@@ -563,7 +563,11 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
-SAFEGUARDING_SETS = ("safeguarding_train.jsonl", "safeguarding_heldout.jsonl")
+SAFEGUARDING_SETS = (
+    "safeguarding_train.jsonl",
+    "safeguarding_fresh.jsonl",
+    "safeguarding_heldout.jsonl",
+)
 
 
 def safeguarding_triage() -> dict[str, dict]:

@@ -23,8 +23,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from knowledge.normalise import clean_text
 from knowledge.safeguarding_cues import cue_score
+from knowledge.safeguarding_model import TriageModel, shared_encoder, shipped_model, texts_to_embed
 
 # A sentence scorer: how much one cleaned sentence reads like a disclosure, 0 to 1.
 SentenceScorer = Callable[[str], float]
@@ -595,15 +598,35 @@ def _rules(sentence: str) -> Assessment | None:
     return None
 
 
+def message_parts(text: str) -> list[str]:
+    """The cleaned sentences the detector reads, abuse-of-staff phrases struck out."""
+    return [" ".join(_NOT_HARM.sub(" ", part).split()) for part in sentences(text)]
+
+
+def semantic_texts(parts: Sequence[str], text: str) -> list[str]:
+    """What the sentence encoder reads: the sentences that are not general questions about
+    rules or lessons (as for every scorer), and the whole message when it has several."""
+    reports = [part for part in parts if not _general(part)]
+    return texts_to_embed(reports, text) if reports else []
+
+
 class Detector:
-    """Rules first; each extra scorer (e.g. a sentence encoder's similarity to known
-    disclosures) may refer a sentence the rules passed over, never excuse one they caught."""
+    """Rules first; each extra scorer (cue words, say) may refer a sentence the rules passed
+    over, never excuse one they caught. With a `model` (knowledge/safeguarding_model.py),
+    the rules' verdict becomes one input beside the sentence encoder's, and the fitted
+    combination decides: the encoder catches what no rule was written for, and its doubt
+    can overrule a rule that fired on a harmless sentence."""
 
-    def __init__(self, scorers: Sequence[tuple[str, SentenceScorer]] = ()) -> None:
+    def __init__(
+        self,
+        scorers: Sequence[tuple[str, SentenceScorer]] = (),
+        model: Callable[[], TriageModel] | None = None,
+    ) -> None:
         self.scorers = tuple(scorers)
+        self.model = model
 
-    def assess(self, text: str) -> Assessment:
-        parts = [" ".join(_NOT_HARM.sub(" ", part).split()) for part in sentences(text)]
+    def rules_assess(self, parts: Sequence[str]) -> Assessment | None:
+        """What the rules and scorers alone make of a message's cleaned sentences."""
         for sentence in parts:
             if found := _rules(sentence):
                 return found
@@ -611,10 +634,27 @@ class Detector:
             for sentence in parts:
                 if not _general(sentence) and (score := scorer(sentence)) >= REFER_AT:
                     return Assessment(True, name, sentence, score=score)
-        return Assessment(False)
+        return None
+
+    def assess(self, text: str) -> Assessment:
+        parts = message_parts(text)
+        found = self.rules_assess(parts)
+        texts = semantic_texts(parts, text)
+        if self.model is None or not texts:
+            return found or Assessment(False)
+        model = self.model()
+        logits = model.sentence_logits(shared_encoder().encode(texts))
+        best = int(np.argmax(logits))
+        combined = model.combine(float(logits[best]), found is not None)
+        score = float(1 / (1 + np.exp(-combined)))
+        if combined < model.threshold:
+            return Assessment(False, score=score)
+        if found:
+            return found
+        return Assessment(True, "semantic", texts[best], score=score)
 
 
-DETECTOR = Detector((("cues", cue_score),))
+DETECTOR = Detector((("cues", cue_score),), model=shipped_model)
 
 
 def assess(text: str) -> Assessment:

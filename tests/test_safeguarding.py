@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from knowledge.safeguarding import assess, sentences, suggests_child_at_risk
+from knowledge.safeguarding import Detector, assess, sentences, suggests_child_at_risk
+from knowledge.safeguarding_cues import cue_score
 from knowledge.safeguarding_eval import load_labelled, score_triage
 from storage.cases import all_cases
 from tests.journeys import DETAILS
@@ -215,3 +216,11 @@ def test_ordinary_question_is_answered_not_referred(chat, db):
     chat.send(ORDINARY[0])
     assert all_cases(db) == []
     assert "section 6" in chat.text
+
+
+def test_the_sentence_encoder_refers_what_no_rule_was_written_for():
+    """The semantic layer (knowledge/safeguarding_model.py) catches a disclosure the rules
+    and cue words pass over."""
+    text = "he cries at home time and hides in the toilets so he doesnt have to go home"
+    assert not Detector((("cues", cue_score),)).assess(text).at_risk
+    assert assess(text).at_risk
