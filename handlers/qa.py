@@ -116,7 +116,7 @@ def answer_question(
             knowledge,
             match,
             _feedback(token),
-            (audience, other, token) if other is not None and differs else None,
+            (audience, other, token) if other and differs else None,
         )
     )
     return replies

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -169,7 +169,7 @@ class Matcher:
         self._finish_index()
         self.addressed = {s.number: addressed_to(s.title) for s in policy.sections}
         meanings = _meanings(passages, curated)
-        self._owners = {id(owner): owner for owner, _ in meanings}
+        self._owners: dict[Hashable, Owner] = {id(owner): owner for owner, _ in meanings}
         self._semantic = (
             SemanticIndex(encoder, [(id(owner), text) for owner, text in meanings])
             if encoder
@@ -302,7 +302,7 @@ class Matcher:
         """Every entry, topic and passage either layer found, with its lexical and
         semantic scores."""
         question = text.strip()[:MAX_MESSAGE_CHARS]
-        lexical = {id(owner): score for owner, score in self.rank(question)}
+        lexical: dict[int, float] = {id(o): score for o, score in self.rank(question)}
         semantic = self._semantic.similarities(question) if self._semantic else {}
         return [
             (self._owners[key], lexical.get(key, 0.0), semantic.get(key, 0.0))
@@ -331,9 +331,8 @@ class Matcher:
             for number, score in ordered[:MAX_CHOICES]
         )
         if verdict.outcome == "decline":
-            topic = (
-                signals.topic if signals.topic_score >= (ordered[0][1] if ordered else 0) else None
-            )
+            closer = signals.topic_score >= (ordered[0][1] if ordered else 0)
+            topic = signals.topic if closer and isinstance(signals.topic, OutOfScope) else None
             return Match(question, "decline", verdict.confidence, action=at_risk, excluded=topic)
         number = ordered[0][0]
         source = signals.evidence.get(number)
@@ -352,7 +351,7 @@ class Matcher:
             title=self.policy.section(number).title,
             alternatives=alternatives,
             action=action,
-            quote=source.quote if source else None,
+            quote=source.quote if isinstance(source, Entry | Passage) else None,
         )
 
 
@@ -393,10 +392,8 @@ def _relative(verdict: Verdict, score: float, ordered: list[tuple[str, float]]) 
 def _meanings(passages: list[Passage], curated: Curated) -> list[tuple[Owner, str]]:
     """What the semantic layer embeds: the ways people ask (curated phrasings, out-of-scope
     phrasings), the policy's passages and the curated answers."""
-    asked: tuple[Entry | OutOfScope, ...] = (*curated.entries, *curated.out_of_scope)
-    items: list[tuple[Owner, str]] = [
-        (owner, question) for owner in asked for question in owner.questions
-    ]
+    items: list[tuple[Owner, str]] = [(e, q) for e in curated.entries for q in e.questions]
+    items += [(t, q) for t in curated.out_of_scope for q in t.questions]
     items += [(passage, passage.text) for passage in passages]
     items += [(entry, entry.answer) for entry in curated.entries]
     return items
