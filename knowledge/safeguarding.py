@@ -19,6 +19,7 @@ whole on labelled files (knowledge/safeguarding_eval.py)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -657,10 +658,13 @@ class Detector:
 DETECTOR = Detector((("cues", cue_score),), model=shipped_model)
 
 
+@functools.lru_cache(maxsize=256)
 def assess(text: str) -> Assessment:
+    """The shipped detector's verdict. One message is checked by the engine, by the
+    matcher and for its action, for each audience: the sentence encoder runs once."""
     return DETECTOR.assess(text)
 
 
 def suggests_child_at_risk(text: str) -> bool:
     """True when the message suggests a child may be at risk of harm."""
-    return DETECTOR.assess(text).at_risk
+    return assess(text).at_risk

@@ -5,6 +5,7 @@ facebok") still lands near the phrasings that mean the same."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Hashable, Sequence
@@ -57,6 +58,7 @@ def _save(path: Path, vectors: dict[str, np.ndarray]) -> None:
 
 
 Key = TypeVar("Key", bound=Hashable)
+RECENT_QUERIES = 256  # messages whose embedding is kept for a second look
 
 
 class SemanticIndex(Generic[Key]):
@@ -72,10 +74,15 @@ class SemanticIndex(Generic[Key]):
         texts = [text for group in owners.values() for text in group]
         self._starts = np.cumsum([0, *(len(g) for g in owners.values())])[:-1]
         self._vectors = cached_vectors(encoder, texts)
+        # One message is matched for the asker's audience and for the other one: encode once.
+        self._embed = functools.lru_cache(maxsize=RECENT_QUERIES)(self._embed_one)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        return self.encoder.encode([text])[0]
 
     def similarities(self, text: str) -> dict[Key, float]:
         if not self.owners:
             return {}
-        query = self.encoder.encode([text])[0]
+        query = self._embed(text)
         best = np.maximum.reduceat(self._vectors @ query, self._starts)
         return dict(zip(self.owners, best.tolist(), strict=True))
