@@ -9,11 +9,10 @@ from datetime import date, datetime
 
 from handlers import buttons
 from handlers.conversation import CANCEL, new_draft_id
-from handlers.evidence import receive_files
 from handlers.replies import Button, Incoming, Reply
 from handlers.routing import Route, escalation, with_dsl
 from handlers.schooldays import add_school_days, school_today
-from handlers.submission import due_dates, staff_notices
+from handlers.submission import add_files_to_case, due_dates, staff_notices
 from handlers.templates import render
 from handlers.turn import Turn
 from storage.attachments import files_of
@@ -157,18 +156,7 @@ def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> li
     if text:  # a message, or the caption of a file
         add_case_message(turn.db, case, text, staff_notices(turn, case, "message"), turn.now)
     if incoming.attachments:
-        kept, message = receive_files(
-            turn, incoming.attachments, already=len(files_of(turn.db, case.id)), case_id=case.id
-        )
-        if kept:
-            add_case_message(
-                turn.db,
-                case,
-                render("timeline_files", count=kept),
-                staff_notices(turn, case, "files"),
-                turn.now,
-                event="attachment",
-            )
+        message = add_files_to_case(turn, case, incoming.attachments)
         return [Reply(message, (DONE, CANCEL))]
     if not text:
         return [_more_prompt(case, render("form_not_text", media=incoming.media))]
@@ -220,16 +208,25 @@ def _moved(turn: Turn, case: Case, onward: NextStage) -> Case:
     )
 
 
-def escalate(turn: Turn, reference: str) -> list[Reply]:
-    """Not resolved: say what the next stage means, who deals with it and by when, and ask
-    to confirm. Nothing changes yet."""
+def _movable(turn: Turn, reference: str) -> tuple[Case, Case] | list[Reply]:
+    """The person's case and how it would look at its next stage, or the reply saying why
+    it cannot move on (not theirs, no next stage, or the window has closed)."""
     case = _own(turn, reference)
     if case is None:
         return _gone()
     onward = next_stage(turn, case)
     if onward is None or not onward.still_open:
         return show_case(turn, reference, render("mycases_cannot_escalate", onward=onward))
-    moved = _moved(turn, case, onward)
+    return case, _moved(turn, case, onward)
+
+
+def escalate(turn: Turn, reference: str) -> list[Reply]:
+    """Not resolved: say what the next stage means, who deals with it and by when, and ask
+    to confirm. Nothing changes yet."""
+    found = _movable(turn, reference)
+    if isinstance(found, list):
+        return found
+    case, moved = found
     return [
         Reply(
             render(
@@ -248,13 +245,10 @@ def escalate(turn: Turn, reference: str) -> list[Reply]:
 
 def confirm_escalate(turn: Turn, reference: str) -> list[Reply]:
     """Confirmed: on to the next stage (formal stage 1, then the governors' panel)."""
-    case = _own(turn, reference)
-    if case is None:
-        return _gone()
-    onward = next_stage(turn, case)
-    if onward is None or not onward.still_open:
-        return show_case(turn, reference, render("mycases_cannot_escalate", onward=onward))
-    moved = _moved(turn, case, onward)
+    found = _movable(turn, reference)
+    if isinstance(found, list):
+        return found
+    case, moved = found
     escalate_case(
         turn.db,
         case,

@@ -23,12 +23,12 @@ from handlers.coverage import DSL, is_registered
 from handlers.evidence import receive_files
 from handlers.replies import Attachment, Button, Incoming, Reply
 from handlers.routing import Route, route_referral
-from handlers.submission import confirmation, file_case, staff_notices
+from handlers.submission import add_files_to_case, confirmation, file_case, staff_notices
 from handlers.templates import render
 from handlers.turn import Turn
 from knowledge.safeguarding import assess
-from storage.attachments import draft_file_count, files_of
-from storage.cases import Case, CaseDraft, add_case_details, add_case_message, case_by_reference
+from storage.attachments import draft_file_count
+from storage.cases import Case, CaseDraft, add_case_details, case_by_reference
 from storage.clock import iso
 from storage.conversations import Conversation, end_conversation, save_conversation
 from storage.outbox import Notice
@@ -222,22 +222,6 @@ def _answer(case: Case, step: str, text: str, classes: tuple[str, ...]) -> dict[
     return {}
 
 
-def _add_files(turn: Turn, case: Case, attachments: tuple[Attachment, ...]) -> str:
-    kept, message = receive_files(
-        turn, attachments, already=len(files_of(turn.db, case.id)), case_id=case.id
-    )
-    if kept:
-        add_case_message(
-            turn.db,
-            case,
-            render("timeline_files", count=kept),
-            staff_notices(turn, case, "files"),
-            turn.now,
-            event="attachment",
-        )
-    return message
-
-
 def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> list[Reply]:
     """An answer to a gentle question, or anything else: all of it goes on the referral."""
     case = _own_case(turn, conversation)
@@ -245,7 +229,7 @@ def on_message(turn: Turn, conversation: Conversation, incoming: Incoming) -> li
         end_conversation(turn.db, turn.person.id)
         return [Reply(render("button_expired"))]
     text = (incoming.text or "").strip()
-    notes = [_add_files(turn, case, incoming.attachments)] if incoming.attachments else []
+    notes = [add_files_to_case(turn, case, incoming.attachments)] if incoming.attachments else []
     step = conversation.step
     if text and step == MORE and _WHAT_NOW.search(text.lower()):
         _save(turn, conversation)

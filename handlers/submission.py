@@ -10,12 +10,14 @@ from datetime import timedelta
 from typing import Any, TypedDict
 
 from handlers import buttons
-from handlers.replies import Button, Reply
+from handlers.evidence import receive_files
+from handlers.replies import Attachment, Button, Reply
 from handlers.routing import Route
 from handlers.schooldays import add_school_days, school_today
 from handlers.templates import render
 from handlers.turn import Turn
-from storage.cases import Case, CaseDraft, record_submission
+from storage.attachments import files_of
+from storage.cases import Case, CaseDraft, add_case_message, record_submission
 from storage.clock import iso
 from storage.outbox import Notice
 
@@ -118,3 +120,21 @@ def confirmation(
             Button("Main menu", buttons.encode("menu")),
         ),
     )
+
+
+def add_files_to_case(turn: Turn, case: Case, attachments: tuple[Attachment, ...]) -> str:
+    """Keep files sent for an existing case (within its limit), note them on its timeline
+    for the staff on its route, and say what was kept."""
+    kept, message = receive_files(
+        turn, attachments, already=len(files_of(turn.db, case.id)), case_id=case.id
+    )
+    if kept:
+        add_case_message(
+            turn.db,
+            case,
+            render("timeline_files", count=kept),
+            staff_notices(turn, case, "files"),
+            turn.now,
+            event="attachment",
+        )
+    return message
