@@ -25,34 +25,29 @@ def long_date(value: str | date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    # Replies are plain text; the Telegram adapter escapes them for HTML itself.
+def _new_environment(*, autoescape: bool) -> Environment:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=False,
+        autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=False,
     )
     environment.filters["longdate"] = long_date
     return environment
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # Replies are plain text; the Telegram adapter escapes them for HTML itself.
+    return _new_environment(autoescape=False)
 
 
 @lru_cache(maxsize=1)
 def _page_environment() -> Environment:
     # The staff web console's pages (templates/web/*.html): HTML, so everything is escaped
     # unless a template says otherwise; the chat's wording macros can be imported.
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["longdate"] = long_date
-    return environment
+    return _new_environment(autoescape=True)
 
 
 def render_page(page: str, **context: Any) -> str:

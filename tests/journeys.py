@@ -3,7 +3,11 @@ parent would, for tests that care about what happens at the end."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 from handlers.engine import Engine
 from handlers.replies import Attachment
@@ -84,3 +88,20 @@ def engine_with(knowledge, db, **casework) -> Engine:
     school = knowledge.school
     school = replace(school, casework=replace(school.casework, **casework))
     return Engine(replace(knowledge, school=school), db, clock=lambda: NOW)
+
+
+def run_policybot(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """`policybot ARGS` in a new process on a database in `tmp_path`, as a school's IT
+    person would run it; whatever it exits with, it never shows a traceback."""
+    env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "cli.db")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result

@@ -4,9 +4,7 @@ then read back with `policybot cases list --json` (design.md's contract) and `ca
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,25 +15,14 @@ from handlers.replies import Button
 from storage.attachments import files_of
 from storage.cases import case_by_reference
 from storage.db import open_database
-from tests.journeys import PNG
+from tests.journeys import PNG, run_policybot
 
 KEYS = {"reference", "kind", "route", "status", "created_at"}
 KINDS = {"concern", "complaint", "report", "safeguarding", "question"}
 
 
 def policybot(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "cli.db")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_policybot(tmp_path, *args, stdin=stdin)
 
 
 def cases(tmp_path: Path) -> list[dict]:

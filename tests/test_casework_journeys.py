@@ -5,16 +5,13 @@ Telegram over real HTTP (the fake Bot API)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from handlers.staff import invite
 from storage.cases import case_by_reference
 from tests.fake_bot_api import FakeBotApi
-from tests.journeys import DETAILS
+from tests.journeys import DETAILS, run_policybot
 from tests.telegram_driver import button, labels, press, running_bot, say, wait_until
 
 REF = "BH-2026-0001"
@@ -22,17 +19,8 @@ TEACHER = 5001
 
 
 def policybot(tmp_path: Path, *args: str, stdin: str = "") -> str:
-    env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "cli.db")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=True,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+    result = run_policybot(tmp_path, *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
     return result.stdout
 
 

@@ -4,14 +4,13 @@ through piped stdin, `eval` side by side with the baselines, and help on every c
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import build_parser, main
+from tests.journeys import run_policybot
 
 KEYS = {
     "question",
@@ -28,16 +27,7 @@ DEV = Path(__file__).parent / "data" / "dev_questions.jsonl"
 
 
 def run_cli(*args: str, stdin: str = "", tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "POLICYBOT_DB": str(tmp_path / "cli.db")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return run_policybot(tmp_path, *args, stdin=stdin)
 
 
 def assert_contract(obj: dict) -> None:
